@@ -1,0 +1,98 @@
+# cchc — build, test, run. See README.md.
+# Release binary: build/cchc.  Tests: build/asan/ (ASan+UBSan).
+CC      ?= cc
+PKGS    := libmicrohttpd sqlite3 jansson libsodium
+CSTD    := -std=c11 -D_GNU_SOURCE -Isrc -Ibuild/gen
+WARN    := -Wall -Wextra -Werror -Wno-unused-parameter -Wformat=2 -Wno-format-nonliteral -Wno-format-truncation
+PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lmagic -lpthread -lm
+REL_FLAGS  := -O2 -g
+ASAN_FLAGS := -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
+
+SRC       := $(sort $(shell find src -name '*.c' ! -name main.c))
+EMBED_IN  := $(sort $(shell find data src/web/static src/store/sql -type f ! -name '*.md' 2>/dev/null))
+UNIT_SRC  := $(sort $(wildcard tests/unit/test_*.c))
+HTTP_SRC  := $(sort $(wildcard tests/http/test_*.c))
+TEST_SUPPORT := $(sort $(wildcard tests/support/*.c))
+
+REL_OBJ   := $(patsubst %.c,build/rel/%.o,$(SRC)) build/rel/gen/embed.o
+ASAN_OBJ  := $(patsubst %.c,build/asan/%.o,$(SRC)) build/asan/gen/embed.o
+SUP_OBJ   := $(patsubst %.c,build/asan/%.o,$(TEST_SUPPORT))
+UNIT_BIN  := $(patsubst tests/unit/%.c,build/asan/tests/%,$(UNIT_SRC))
+HTTP_BIN  := $(patsubst tests/http/%.c,build/asan/tests/%,$(HTTP_SRC))
+
+.PHONY: all run test unit http browser bench fuzz deps clean
+all: build/cchc
+
+deps:
+	@scripts/deps build
+
+build/tools/embed: tools/embed.c
+	@mkdir -p $(@D)
+	$(CC) -std=c11 -O1 -o $@ $<
+
+build/gen/embed.c: build/tools/embed $(EMBED_IN)
+	@mkdir -p $(@D)
+	build/tools/embed $(EMBED_IN) > $@
+
+build/rel/gen/embed.o: build/gen/embed.c
+	@mkdir -p $(@D)
+	$(CC) $(CSTD) $(REL_FLAGS) -c $< -o $@
+build/asan/gen/embed.o: build/gen/embed.c
+	@mkdir -p $(@D)
+	$(CC) $(CSTD) $(ASAN_FLAGS) -c $< -o $@
+
+build/rel/%.o: %.c
+	@mkdir -p $(@D)
+	$(CC) $(CSTD) $(WARN) $(REL_FLAGS) $(PKG_CFLAGS) -MMD -MP -c $< -o $@
+build/asan/%.o: %.c
+	@mkdir -p $(@D)
+	$(CC) $(CSTD) $(WARN) $(ASAN_FLAGS) $(PKG_CFLAGS) -MMD -MP -c $< -o $@
+
+build/rel/libcchc.a: $(REL_OBJ)
+	rm -f $@; ar rcs $@ $^
+build/asan/libcchc.a: $(ASAN_OBJ)
+	rm -f $@; ar rcs $@ $^
+
+build/cchc: build/rel/src/main.o build/rel/libcchc.a
+	$(CC) $(REL_FLAGS) -o $@ $^ $(PKG_LIBS)
+build/asan/cchc: build/asan/src/main.o build/asan/libcchc.a
+	$(CC) $(ASAN_FLAGS) -o $@ $^ $(PKG_LIBS)
+
+build/asan/tests/%: tests/unit/%.c build/asan/libcchc.a $(SUP_OBJ)
+	@mkdir -p $(@D)
+	$(CC) $(CSTD) $(WARN) $(ASAN_FLAGS) $(PKG_CFLAGS) -Itests -o $@ $< $(SUP_OBJ) build/asan/libcchc.a $(PKG_LIBS) -lcmocka -lcurl
+build/asan/tests/%: tests/http/%.c build/asan/libcchc.a $(SUP_OBJ)
+	@mkdir -p $(@D)
+	$(CC) $(CSTD) $(WARN) $(ASAN_FLAGS) $(PKG_CFLAGS) -Itests -o $@ $< $(SUP_OBJ) build/asan/libcchc.a $(PKG_LIBS) -lcmocka -lcurl
+
+run: deps build/cchc
+	@test -f var/cchc.db || build/cchc init --data var --demo
+	build/cchc serve --data var
+
+unit: $(UNIT_BIN)
+	@scripts/run-tests unit $(UNIT_BIN)
+
+http: $(HTTP_BIN) build/asan/cchc build/cchc
+	@scripts/run-tests http $(HTTP_BIN)
+
+test:
+	@scripts/deps test
+	@$(MAKE) --no-print-directory -j2 build/cchc build/asan/cchc $(UNIT_BIN) $(HTTP_BIN)
+	@scripts/run-tests all $(UNIT_BIN) $(HTTP_BIN)
+
+browser: build/cchc
+	@scripts/deps browser
+	@scripts/run-tests browser
+
+bench: build/cchc
+	@scripts/deps bench
+	@bench/run
+
+fuzz:
+	@bench/../tests/fuzz/run
+
+clean:
+	rm -rf build
+
+-include $(shell find build -name '*.d' 2>/dev/null)

@@ -1,0 +1,20 @@
+#ifndef CCHC_CLI_H
+#define CCHC_CLI_H
+/* Subcommands of the cchc binary. Each takes argv from the subcommand name on
+ * and returns the process exit status (0 ok, 1 error, 2 usage/invalid input). */
+#include "config.h"
+
+int cli_serve(config *cfg, int argc, char **argv);
+int cli_init(config *cfg, int argc, char **argv);
+int cli_import(config *cfg, int argc, char **argv);     /* cli_import.c */
+int cli_user(config *cfg, int argc, char **argv);
+int cli_backup(config *cfg, int argc, char **argv);
+int cli_calendar(int argc, char **argv);                /* cli_calendar.c */
+
+/* Loads the bundled units, plans, tasks and targets into d (seed.c); with demo
+ * also sample progress. Writes a report of counts to stdout. 0 on success. */
+struct db;
+int seed_bundled(struct db *d, int demo, char *err, size_t errlen);
+/* Opens DATA/cchc.db, creating the directory; prints errors. NULL on failure. */
+struct db *cli_open_db(const config *cfg);
+#endif

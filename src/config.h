@@ -1,0 +1,40 @@
+#ifndef CCHC_CONFIG_H
+#define CCHC_CONFIG_H
+/* Runtime configuration: defaults, then cchc.conf (INI), then command-line overrides. */
+#include <stdbool.h>
+#include <stddef.h>
+
+typedef struct config {
+    char listen_addr[64];      /* [server] listen = 127.0.0.1:8080 */
+    int  listen_port;
+    char data_dir[512];        /* [server] data = var */
+    char base_url[256];        /* [server] base_url = http://127.0.0.1:8080 */
+    char agency[256];          /* [agency] name */
+    bool https;                /* [server] https = false (Secure cookies when true) */
+    int  threads;              /* [server] threads = 0 (0: one per core) */
+    size_t max_upload;         /* [limits] max_upload = 20971520 (bytes) */
+    size_t max_form;           /* [limits] max_form = 65536 (non-upload bodies) */
+    size_t max_url;            /* [limits] max_url = 2048 */
+    size_t conn_memory;        /* [limits] connection_memory = 65536 */
+    int  max_connections;      /* [limits] max_connections = 1024 */
+    int  per_ip_connections;   /* [limits] per_ip_connections = 512 */
+    int  timeout_seconds;      /* [limits] timeout = 30 */
+    int  session_idle_minutes; /* [security] session_idle = 120 */
+    int  session_max_hours;    /* [security] session_max = 12 */
+    int  login_max_failures;   /* [security] login_failures = 5 (per account per 15 min) */
+    int  login_ip_failures;    /* [security] login_ip_failures = 20 (per IP per 15 min) */
+    int  due_soon_days;        /* [plans] due_soon_days = 10 (working days) */
+    char today[16];            /* [plans] today = "" (fixed date for demos/tests, YYYY-MM-DD) */
+    bool access_log;           /* [server] access_log = true */
+} config;
+
+/* Fills c with the built-in defaults. */
+void config_defaults(config *c);
+/* Reads an INI file over c. Returns 0, 1 if the file does not exist, -1 on a
+ * syntax error or unknown key (message in err). */
+int config_load(config *c, const char *path, char *err, size_t errlen);
+/* Sets one "section.key" (or bare key) to value; -1 with err if unknown/invalid. */
+int config_set(config *c, const char *key, const char *value, char *err, size_t errlen);
+/* Parses "ADDR:PORT" into the listen fields; -1 if invalid. */
+int config_set_listen(config *c, const char *addr_port);
+#endif

@@ -1,0 +1,20 @@
+#ifndef CCHC_ESCAPE_H
+#define CCHC_ESCAPE_H
+/* Output escaping for each context. All append to a buf. */
+#include "core/buf.h"
+
+/* HTML text and quoted attribute values: & < > " ' are replaced by entities. */
+void esc_html(buf *b, const char *s);
+/* A URL component (query value or path segment): everything but
+ * unreserved characters [A-Za-z0-9-._~] is percent-encoded (UTF-8 bytes). */
+void esc_url(buf *b, const char *s);
+/* A JSON string literal including the quotes; safe inside HTML <script>
+ * too because < > & and U+2028/2029 are written as \\u escapes. NULL → null. */
+void esc_json(buf *b, const char *s);
+/* A Content-Disposition header value for a (UTF-8) file name: an ASCII
+ * fallback filename="..." plus filename*=UTF-8''percent-encoded (RFC 6266). */
+void esc_content_disposition(buf *b, const char *filename);
+/* Decodes %XX and '+' (as space) from a form/query component into a malloc'd
+ * string (NUL bytes are dropped); caller frees. */
+char *url_decode(const char *s, size_t n);
+#endif

@@ -1,0 +1,88 @@
+/* Diacritic folding for Vietnamese search (see fold.h). */
+#include "core/fold.h"
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Latin-1 Supplement U+00C0..U+00FF, lowercased base letters; '?' = keep. */
+static const char latin1_base[] =
+    "aaaaaaaceeeeiiiidnooooo?ouuuuy?s"
+    "aaaaaaaceeeeiiiidnooooo?ouuuuy?y";
+
+/* Returns the folded ASCII letter for code point cp, 0 to drop it, or -1 to keep it. */
+static int fold_codepoint(uint32_t cp)
+{
+    if (cp < 0x80) return (cp >= 'A' && cp <= 'Z') ? (int)(cp + 32) : (int)cp;
+    if (cp >= 0x0300 && cp <= 0x036F) return 0;           /* combining marks */
+    if (cp >= 0xC0 && cp <= 0xFF) {
+        char c = latin1_base[cp - 0xC0];
+        return c == '?' ? -1 : c;
+    }
+    switch (cp) {
+    case 0x0102: case 0x0103: return 'a';
+    case 0x0110: case 0x0111: return 'd';
+    case 0x0128: case 0x0129: return 'i';
+    case 0x0168: case 0x0169: return 'u';
+    case 0x01A0: case 0x01A1: return 'o';
+    case 0x01AF: case 0x01B0: return 'u';
+    default: break;
+    }
+    if (cp >= 0x1EA0 && cp <= 0x1EB7) return 'a';
+    if (cp >= 0x1EB8 && cp <= 0x1EC7) return 'e';
+    if (cp >= 0x1EC8 && cp <= 0x1ECB) return 'i';
+    if (cp >= 0x1ECC && cp <= 0x1EE3) return 'o';
+    if (cp >= 0x1EE4 && cp <= 0x1EF1) return 'u';
+    if (cp >= 0x1EF2 && cp <= 0x1EF9) return 'y';
+    return -1;
+}
+
+/* Decodes one UTF-8 sequence at s; sets *len (≥1). Returns the code point or
+ * UINT32_MAX for an invalid sequence (then *len is 1). */
+static uint32_t utf8_decode(const unsigned char *s, size_t *len)
+{
+    *len = 1;
+    if (s[0] < 0x80) return s[0];
+    int n = (s[0] & 0xE0) == 0xC0 ? 2 : (s[0] & 0xF0) == 0xE0 ? 3 : (s[0] & 0xF8) == 0xF0 ? 4 : 0;
+    if (n == 0) return UINT32_MAX;
+    uint32_t cp = s[0] & (0x7F >> n);
+    for (int i = 1; i < n; i++) {
+        if ((s[i] & 0xC0) != 0x80) return UINT32_MAX;
+        cp = (cp << 6) | (s[i] & 0x3F);
+    }
+    static const uint32_t min_cp[5] = {0, 0, 0x80, 0x800, 0x10000};
+    if (cp < min_cp[n] || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) return UINT32_MAX;
+    *len = (size_t)n;
+    return cp;
+}
+
+size_t fold_text(const char *in, char *out, size_t outlen)
+{
+    if (outlen == 0) return 0;
+    const unsigned char *s = (const unsigned char *)in;
+    size_t o = 0;
+    while (*s) {
+        size_t n;
+        uint32_t cp = utf8_decode(s, &n);
+        if (cp == UINT32_MAX) { s++; continue; }
+        int f = fold_codepoint(cp);
+        if (f > 0) {
+            if (o + 1 >= outlen) break;
+            out[o++] = (char)f;
+        } else if (f < 0) {
+            if (o + n >= outlen) break;
+            memcpy(out + o, s, n);
+            o += n;
+        }
+        s += n;
+    }
+    out[o] = '\0';
+    return o;
+}
+
+char *fold_dup(const char *in)
+{
+    size_t cap = strlen(in) + 1;   /* folding never lengthens the text */
+    char *out = malloc(cap);
+    if (out) fold_text(in, out, cap);
+    return out;
+}

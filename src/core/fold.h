@@ -1,0 +1,11 @@
+#ifndef CCHC_FOLD_H
+#define CCHC_FOLD_H
+#include <stddef.h>
+/* Folds UTF-8 text for search: lowercase, Vietnamese diacritics removed, đ/Đ→d,
+ * combining marks dropped, runs of whitespace kept as is. Writes at most outlen-1
+ * bytes plus NUL into out (never splits a character); returns the length written.
+ * Invalid UTF-8 bytes are skipped. */
+size_t fold_text(const char *in, char *out, size_t outlen);
+/* Same, returning a malloc'd string the caller frees (NULL on OOM). */
+char *fold_dup(const char *in);
+#endif

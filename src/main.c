@@ -1,0 +1,318 @@
+/* cchc — command-line entry point: serve | init | import | calendar | user | backup. */
+#include "cli.h"
+#include "config.h"
+#include "core/model.h"
+#include "store/db.h"
+#include "store/store_audit.h"
+#include "store/store_unit.h"
+#include "store/store_user.h"
+#include "web/auth.h"
+#include "web/server.h"
+#include <errno.h>
+#include <fcntl.h>
+#include <locale.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+static const char USAGE[] =
+    "Usage: cchc [--config FILE] COMMAND [OPTIONS]\n"
+    "\n"
+    "Administrative-reform (CCHC) system of Sở Giáo dục và Đào tạo Hải Phòng.\n"
+    "\n"
+    "Commands:\n"
+    "  serve     [--data DIR] [--listen ADDR:PORT]   serve the web UI and the API\n"
+    "  init      [--data DIR] [--demo]               create the database with the bundled plans\n"
+    "  import    plan FILE.csv [--dry-run] [--valid-only] [--data DIR]\n"
+    "  calendar  to-lunar|to-solar|tet|is-working-day|add|holidays ...  working-day calendar\n"
+    "  user      add NAME --role ROLE [--unit UNIT_CODE|UNIT_ID] [--name FULL] --password-stdin\n"
+    "  user      passwd NAME --password-stdin | list\n"
+    "  backup    FILE [--data DIR]                     online copy of the database\n"
+    "\n"
+    "Global options:\n"
+    "  --config FILE   INI configuration (default: cchc.conf if present)\n"
+    "  --set KEY=VAL   override one setting, e.g. --set limits.max_upload=1048576\n"
+    "  --help          this text; 'cchc COMMAND --help' for a command\n"
+    "\n"
+    "--data defaults to var/. Roles: admin, office, leader, unit, viewer.\n";
+
+static bool want_help(int argc, char **argv)
+{
+    for (int i = 1; i < argc; i++)
+        if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) return true;
+    return false;
+}
+
+/* Removes argv[i] and its value (if has_value) from the array. */
+static void drop_args(int *argc, char **argv, int i, int n)
+{
+    memmove(&argv[i], &argv[i + n], sizeof(char *) * (size_t)(*argc - i - n + 1));
+    *argc -= n;
+}
+
+/* Consumes --data DIR and --listen ADDR:PORT wherever they appear. -1 on error. */
+static int take_common_options(config *cfg, int *argc, char **argv)
+{
+    for (int i = 1; i < *argc;) {
+        if (!strcmp(argv[i], "--data") && i + 1 < *argc) {
+            snprintf(cfg->data_dir, sizeof cfg->data_dir, "%s", argv[i + 1]);
+            drop_args(argc, argv, i, 2);
+        } else if (!strcmp(argv[i], "--listen") && i + 1 < *argc) {
+            if (config_set_listen(cfg, argv[i + 1]) != 0) {
+                fprintf(stderr, "cchc: invalid --listen '%s' (expected ADDR:PORT)\n", argv[i + 1]);
+                return -1;
+            }
+            drop_args(argc, argv, i, 2);
+        } else {
+            i++;
+        }
+    }
+    return 0;
+}
+
+db *cli_open_db(const config *cfg)
+{
+    if (mkdir(cfg->data_dir, 0750) != 0 && errno != EEXIST) {
+        fprintf(stderr, "cchc: cannot create %s: %s\n", cfg->data_dir, strerror(errno));
+        return NULL;
+    }
+    char path[600], err[512];
+    snprintf(path, sizeof path, "%s/cchc.db", cfg->data_dir);
+    db *d = db_open(path, err, sizeof err);
+    if (!d) fprintf(stderr, "cchc: %s\n", err);
+    return d;
+}
+
+int cli_serve(config *cfg, int argc, char **argv)
+{
+    if (want_help(argc, argv)) {
+        printf("Usage: cchc serve [--data DIR] [--listen ADDR:PORT]\n"
+               "Serves the web UI and the JSON API (default 127.0.0.1:8080). SIGTERM drains and exits.\n");
+        return 0;
+    }
+    if (argc > 1) { fprintf(stderr, "cchc serve: unexpected argument '%s'\n", argv[1]); return 2; }
+    db *d = cli_open_db(cfg);           /* creates or migrates the database before serving */
+    if (!d) return 1;
+    db_close(d);
+    sigset_t set;
+    sigemptyset(&set);
+    sigaddset(&set, SIGTERM);
+    sigaddset(&set, SIGINT);
+    pthread_sigmask(SIG_BLOCK, &set, NULL);
+    signal(SIGPIPE, SIG_IGN);
+    char err[256];
+    server *s = server_start(cfg, err, sizeof err);
+    if (!s) { fprintf(stderr, "cchc: %s\n", err); return 1; }
+    printf("cchc: serving %s at http://%s:%u/ (data: %s)\n", cfg->agency, cfg->listen_addr, server_port(s), cfg->data_dir);
+    fflush(stdout);
+    server_run_until_signal(s);
+    return 0;
+}
+
+static const struct { const char *username, *full_name; role r; const char *unit_code; } DEMO_USERS[] = {
+    {"admin", "Quản trị hệ thống", ROLE_ADMIN, NULL},
+    {"vanphong", "Nguyễn Thị Hoa (Văn phòng Sở)", ROLE_OFFICE, "VP"},
+    {"lanhdao", "Trần Văn Minh (Phó Giám đốc)", ROLE_LEADER, NULL},
+    {"thanhtra", "Lê Văn Đức (Thanh tra Sở)", ROLE_UNIT, "TTRA"},
+    {"tccb", "Phạm Thu Trang (Phòng Tổ chức Cán bộ)", ROLE_UNIT, "TCCB"},
+    {"xem", "Đỗ Quang Huy (xem)", ROLE_VIEWER, NULL},
+};
+
+/* Creates the demo accounts with random passwords, printing them and writing
+ * DATA/demo-accounts.txt (mode 0600). Skips accounts that exist. */
+static int create_demo_users(const config *cfg, db *d)
+{
+    char path[600];
+    snprintf(path, sizeof path, "%s/demo-accounts.txt", cfg->data_dir);
+    int fd = open(path, O_WRONLY | O_CREAT | O_APPEND, 0600);
+    FILE *f = fd >= 0 ? fdopen(fd, "a") : NULL;
+    if (!f) { fprintf(stderr, "cchc: cannot write %s\n", path); return -1; }
+    fchmod(fd, 0600);
+    printf("Demo accounts (also in %s):\n", path);
+    for (size_t i = 0; i < sizeof DEMO_USERS / sizeof DEMO_USERS[0]; i++) {
+        user_row existing;
+        if (store_user_by_name(d, DEMO_USERS[i].username, &existing)) continue;
+        char pw[24], hash[128];
+        auth_random_password(pw);
+        if (auth_hash_password(pw, hash) != 0) { fclose(f); return -1; }
+        int64_t unit = DEMO_USERS[i].unit_code ? store_unit_id_by_code(d, DEMO_USERS[i].unit_code) : 0;
+        if (store_user_add(d, DEMO_USERS[i].username, DEMO_USERS[i].full_name, DEMO_USERS[i].r, unit, hash) <= 0) {
+            fclose(f);
+            return -1;
+        }
+        printf("  %-10s %-8s %s\n", DEMO_USERS[i].username, role_id(DEMO_USERS[i].r), pw);
+        fprintf(f, "%s\t%s\t%s\n", DEMO_USERS[i].username, role_id(DEMO_USERS[i].r), pw);
+    }
+    fclose(f);
+    return 0;
+}
+
+int cli_init(config *cfg, int argc, char **argv)
+{
+    if (want_help(argc, argv)) {
+        printf("Usage: cchc init [--data DIR] [--demo]\n"
+               "Creates DIR/cchc.db (default var/) with the bundled units, both reform plans and their\n"
+               "targets. --demo adds sample progress and one demo account per role, with random passwords\n"
+               "printed and written to DIR/demo-accounts.txt (mode 0600). Running it again is harmless.\n");
+        return 0;
+    }
+    int demo = 0;
+    for (int i = 1; i < argc; i++) {
+        if (!strcmp(argv[i], "--demo")) demo = 1;
+        else { fprintf(stderr, "cchc init: unknown option '%s'\n", argv[i]); return 2; }
+    }
+    if (auth_init() != 0) return 1;
+    db *d = cli_open_db(cfg);
+    if (!d) return 1;
+    char err[512];
+    int rc = seed_bundled(d, demo, err, sizeof err);
+    if (rc != 0) fprintf(stderr, "cchc init: %s\n", err);
+    else if (demo) rc = create_demo_users(cfg, d);
+    db_close(d);
+    return rc == 0 ? 0 : 1;
+}
+
+/* Reads a password from stdin (first line, without the newline). */
+static int read_password(char *out, size_t n)
+{
+    if (!fgets(out, (int)n, stdin)) return -1;
+    out[strcspn(out, "\r\n")] = '\0';
+    if (strlen(out) < 10) { fprintf(stderr, "cchc user: the password must have at least 10 characters\n"); return -1; }
+    return 0;
+}
+
+static void print_user(const user_row *u, void *ctx)
+{
+    (void)ctx;
+    printf("%-16s %-8s %-6s %s%s%s\n", u->username, role_id(u->role), u->active ? "active" : "off",
+           u->full_name, u->unit_name[0] ? " — " : "", u->unit_name);
+}
+
+static int user_add(db *d, int argc, char **argv)
+{
+    const char *name = argc > 2 ? argv[2] : NULL, *role_s = NULL, *unit_s = NULL, *full = "";
+    bool pw_stdin = false;
+    for (int i = 3; i < argc; i++) {
+        if (!strcmp(argv[i], "--role") && i + 1 < argc) role_s = argv[++i];
+        else if (!strcmp(argv[i], "--unit") && i + 1 < argc) unit_s = argv[++i];
+        else if (!strcmp(argv[i], "--name") && i + 1 < argc) full = argv[++i];
+        else if (!strcmp(argv[i], "--password-stdin")) pw_stdin = true;
+        else { fprintf(stderr, "cchc user add: unknown option '%s'\n", argv[i]); return 2; }
+    }
+    role r = role_parse(role_s);
+    if (!name || !*name || strlen(name) > 60 || r == ROLE_NONE || !pw_stdin) {
+        fprintf(stderr, "Usage: cchc user add NAME --role admin|office|leader|unit|viewer [--unit UNIT] [--name FULL] --password-stdin\n");
+        return 2;
+    }
+    int64_t unit = 0;
+    if (unit_s) {
+        char *end;
+        long long v = strtoll(unit_s, &end, 10);
+        unit = (*end == '\0') ? v : store_unit_id_by_code(d, unit_s);
+        char tmp[8];
+        if (unit <= 0 || !store_unit_name(d, unit, tmp, sizeof tmp)) { fprintf(stderr, "cchc user add: unknown unit '%s'\n", unit_s); return 2; }
+    }
+    if (r == ROLE_UNIT && unit == 0) { fprintf(stderr, "cchc user add: role unit needs --unit\n"); return 2; }
+    char pw[256], hash[128];
+    if (read_password(pw, sizeof pw) != 0 || auth_hash_password(pw, hash) != 0) return 2;
+    int64_t id = store_user_add(d, name, full, r, unit, hash);
+    if (id == 0) { fprintf(stderr, "cchc user add: '%s' already exists\n", name); return 2; }
+    if (id < 0) return 1;
+    store_audit(d, 0, "cli", "user_add", "user", id, NULL, NULL);
+    printf("user %s added (id %lld)\n", name, (long long)id);
+    return 0;
+}
+
+static int user_passwd(db *d, int argc, char **argv)
+{
+    user_row u;
+    if (argc < 3 || argc > 4 || (argc == 4 && strcmp(argv[3], "--password-stdin"))) {
+        fprintf(stderr, "Usage: cchc user passwd NAME --password-stdin\n");
+        return 2;
+    }
+    if (!store_user_by_name(d, argv[2], &u)) { fprintf(stderr, "cchc user passwd: no user '%s'\n", argv[2]); return 2; }
+    char pw[256], hash[128];
+    if (read_password(pw, sizeof pw) != 0 || auth_hash_password(pw, hash) != 0) return 2;
+    if (!store_user_set_password(d, u.id, hash)) return 1;
+    store_audit(d, 0, "cli", "user_passwd", "user", u.id, NULL, NULL);
+    printf("password of %s changed\n", u.username);
+    return 0;
+}
+
+int cli_user(config *cfg, int argc, char **argv)
+{
+    if (argc < 2 || want_help(argc, argv)) {
+        printf("Usage:\n  cchc user add NAME --role ROLE [--unit UNIT_CODE|UNIT_ID] [--name FULL] --password-stdin\n"
+               "  cchc user passwd NAME --password-stdin\n  cchc user list\n"
+               "Roles: admin, office (Văn phòng Sở), leader (read all, approve reports), unit (scoped to a unit), viewer.\n"
+               "The password is read from the first line of standard input (at least 10 characters).\n");
+        return argc < 2 ? 2 : 0;
+    }
+    if (auth_init() != 0) return 1;
+    db *d = cli_open_db(cfg);
+    if (!d) return 1;
+    int rc;
+    if (!strcmp(argv[1], "add")) rc = user_add(d, argc, argv);
+    else if (!strcmp(argv[1], "passwd")) rc = user_passwd(d, argc, argv);
+    else if (!strcmp(argv[1], "list")) rc = store_user_list(d, print_user, NULL) == DB_OK ? 0 : 1;
+    else { fprintf(stderr, "cchc user: unknown subcommand '%s'\n", argv[1]); rc = 2; }
+    db_close(d);
+    return rc;
+}
+
+int cli_backup(config *cfg, int argc, char **argv)
+{
+    if (argc != 2 || want_help(argc, argv)) {
+        printf("Usage: cchc backup FILE [--data DIR]\nCopies the live database to FILE with SQLite's online backup API.\n");
+        return argc == 2 ? 0 : 2;
+    }
+    db *d = cli_open_db(cfg);
+    if (!d) return 1;
+    char err[256];
+    int rc = db_backup(d, argv[1], err, sizeof err);
+    if (rc != DB_OK) fprintf(stderr, "cchc backup: %s\n", err);
+    else printf("backup written to %s\n", argv[1]);
+    db_close(d);
+    return rc == DB_OK ? 0 : 1;
+}
+
+int main(int argc, char **argv)
+{
+    setlocale(LC_ALL, "");
+    config cfg;
+    config_defaults(&cfg);
+    char err[512];
+    const char *conf = "cchc.conf";
+    bool conf_given = false;
+    while (argc > 1 && argv[1][0] == '-') {
+        if (!strcmp(argv[1], "--config") && argc > 2) { conf = argv[2]; conf_given = true; drop_args(&argc, argv, 1, 2); }
+        else if (!strcmp(argv[1], "--set") && argc > 2) {
+            char *eq = strchr(argv[2], '=');
+            if (!eq) { fprintf(stderr, "cchc: --set expects KEY=VALUE\n"); return 2; }
+            *eq = '\0';
+            if (config_set(&cfg, argv[2], eq + 1, err, sizeof err) != 0) { fprintf(stderr, "cchc: %s\n", err); return 2; }
+            drop_args(&argc, argv, 1, 2);
+        } else if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) { fputs(USAGE, stdout); return 0; }
+        else break;
+    }
+    int lrc = config_load(&cfg, conf, err, sizeof err);
+    if (lrc < 0 || (lrc == 1 && conf_given)) {
+        fprintf(stderr, "cchc: %s\n", lrc < 0 ? err : "configuration file not found");
+        return 2;
+    }
+    if (argc < 2) { fputs(USAGE, stderr); return 2; }
+    const char *cmd = argv[1];
+    argc--; argv++;
+    if (!strcmp(cmd, "calendar")) return cli_calendar(argc, argv);
+    if (take_common_options(&cfg, &argc, argv) != 0) return 2;
+    if (!strcmp(cmd, "serve")) return cli_serve(&cfg, argc, argv);
+    if (!strcmp(cmd, "init")) return cli_init(&cfg, argc, argv);
+    if (!strcmp(cmd, "import")) return cli_import(&cfg, argc, argv);
+    if (!strcmp(cmd, "user")) return cli_user(&cfg, argc, argv);
+    if (!strcmp(cmd, "backup")) return cli_backup(&cfg, argc, argv);
+    fprintf(stderr, "cchc: unknown command '%s'\n\n%s", cmd, USAGE);
+    return 2;
+}

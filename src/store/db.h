@@ -1,0 +1,66 @@
+#ifndef CCHC_DB_H
+#define CCHC_DB_H
+/* Engine-neutral database access. Store files (store_*.c) use only this API and
+ * portable SQL with '?' placeholders; engine specifics live in engine_sqlite.c. */
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+typedef struct db db;
+typedef struct db_stmt db_stmt;
+
+enum { DB_OK = 0, DB_ROW = 1, DB_DONE = 2, DB_ERR = -1, DB_BUSY = -2, DB_CONSTRAINT = -3 };
+
+/* Opens (creating if needed) the database at path and applies pending
+ * migrations. Returns NULL and writes err on failure. Caller closes it. */
+db *db_open(const char *path, char *err, size_t errlen);
+/* Closes the connection and its cached statements; NULL is a no-op. */
+void db_close(db *d);
+/* The schema version after migrations. */
+int db_schema_version(db *d);
+
+/* Returns a prepared statement for sql, cached per connection and reset with
+ * its bindings cleared; owned by the connection (never finalize it). NULL on error. */
+db_stmt *db_prepare(db *d, const char *sql);
+/* Bind parameters (1-based). Text is copied. NULL text binds SQL NULL. */
+void db_bind_int(db_stmt *s, int i, int64_t v);
+void db_bind_double(db_stmt *s, int i, double v);
+void db_bind_text(db_stmt *s, int i, const char *v);
+void db_bind_blob(db_stmt *s, int i, const void *p, size_t n);
+void db_bind_null(db_stmt *s, int i);
+/* Steps: DB_ROW, DB_DONE, DB_BUSY, DB_CONSTRAINT or DB_ERR. */
+int db_step(db_stmt *s);
+/* Runs a statement expected to return no rows: DB_DONE or an error code. */
+int db_exec_stmt(db_stmt *s);
+/* Column accessors for the current row (0-based). Text is "" for NULL with
+ * db_col_text, NULL with db_col_text_or_null; valid until the next step. */
+int64_t db_col_int(db_stmt *s, int i);
+double db_col_double(db_stmt *s, int i);
+const char *db_col_text(db_stmt *s, int i);
+const char *db_col_text_or_null(db_stmt *s, int i);
+bool db_col_is_null(db_stmt *s, int i);
+/* Column text as a malloc'd copy ("" for NULL); caller frees. */
+char *db_col_dup(db_stmt *s, int i);
+
+/* Runs raw SQL with no parameters (migrations, pragmas). DB_OK or DB_ERR. */
+int db_exec(db *d, const char *sql);
+/* The row id of the last insert on this connection. */
+int64_t db_last_id(db *d);
+/* Rows changed by the last statement. */
+int db_changes(db *d);
+/* The last error message of the connection. */
+const char *db_errmsg(db *d);
+
+/* Runs fn inside a transaction (an immediate write lock when write is true),
+ * committing when fn returns DB_OK and rolling back otherwise. Retries the whole
+ * transaction on DB_BUSY, with backoff, up to a few seconds. Returns fn's result. */
+typedef int (*db_txn_fn)(db *d, void *ctx);
+int db_txn(db *d, bool write, db_txn_fn fn, void *ctx);
+
+/* Copies the live database into dest_path using the online backup API. */
+int db_backup(db *d, const char *dest_path, char *err, size_t errlen);
+
+/* Current time: seconds since the epoch, and an ISO "YYYY-MM-DDTHH:MM:SSZ" string. */
+int64_t db_now(void);
+void db_now_iso(char out[32]);
+#endif

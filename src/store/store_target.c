@@ -1,0 +1,91 @@
+/* Targets (see store_target.h). */
+#include "store/store_target.h"
+#include "store/store_audit.h"
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static char *dup_or_null(const char *s) { return s ? strdup(s) : NULL; }
+
+int store_target_list(db *d, int64_t plan_id, target_row **out, int *n)
+{
+    *out = NULL;
+    *n = 0;
+    db_stmt *s = db_prepare(d,
+        "SELECT t.id, t.plan_id, t.code, t.text, t.comparator, t.unit, t.period, t.source, t.value, "
+        "       m.value, m.measured_on, m.note, m.sha256, m.filename "
+        "FROM targets t LEFT JOIN target_measurements m ON m.id = "
+        "  (SELECT MAX(id) FROM target_measurements WHERE target_id = t.id) "
+        "WHERE t.plan_id = ? OR ? = 0 ORDER BY t.plan_id, t.id");
+    if (!s) return DB_ERR;
+    db_bind_int(s, 1, plan_id);
+    db_bind_int(s, 2, plan_id);
+    int cap = 0, rc;
+    while ((rc = db_step(s)) == DB_ROW) {
+        if (*n == cap) {
+            cap = cap ? cap * 2 : 16;
+            target_row *t = realloc(*out, sizeof *t * (size_t)cap);
+            if (!t) return DB_ERR;
+            *out = t;
+        }
+        (*out)[(*n)++] = (target_row){db_col_int(s, 0), db_col_int(s, 1), db_col_dup(s, 2), db_col_dup(s, 3),
+            db_col_dup(s, 4), db_col_dup(s, 5), db_col_dup(s, 6), db_col_dup(s, 7), !db_col_is_null(s, 8),
+            db_col_double(s, 8), !db_col_is_null(s, 9), db_col_double(s, 9), dup_or_null(db_col_text_or_null(s, 10)),
+            dup_or_null(db_col_text_or_null(s, 11)), dup_or_null(db_col_text_or_null(s, 12)), dup_or_null(db_col_text_or_null(s, 13))};
+    }
+    return rc == DB_DONE ? DB_OK : rc;
+}
+
+void target_rows_free(target_row *t, int n)
+{
+    for (int i = 0; i < n; i++) {
+        free(t[i].code); free(t[i].text); free(t[i].comparator); free(t[i].unit); free(t[i].period); free(t[i].source);
+        free(t[i].measured_on); free(t[i].measure_note); free(t[i].measure_sha); free(t[i].measure_file);
+    }
+    free(t);
+}
+
+bool store_target_source(db *d, int64_t id, int64_t *plan_id, char source[64])
+{
+    db_stmt *s = db_prepare(d, "SELECT plan_id, source FROM targets WHERE id = ?");
+    if (!s) return false;
+    db_bind_int(s, 1, id);
+    if (db_step(s) != DB_ROW) return false;
+    *plan_id = db_col_int(s, 0);
+    snprintf(source, 64, "%s", db_col_text(s, 1));
+    return true;
+}
+
+int64_t store_target_measure(db *d, int64_t target_id, double value, const char *measured_on, const char *note,
+                             const char *sha, const char *filename, int64_t user_id, const char *username)
+{
+    char now[32];
+    db_now_iso(now);
+    db_stmt *s = db_prepare(d, "INSERT INTO target_measurements(target_id, value, measured_on, note, sha256, filename, user_id, created_at) "
+                               "VALUES (?,?,?,?,?,?,?,?)");
+    if (!s) return -1;
+    db_bind_int(s, 1, target_id);
+    db_bind_double(s, 2, value);
+    db_bind_text(s, 3, measured_on);
+    db_bind_text(s, 4, note ? note : "");
+    db_bind_text(s, 5, sha);
+    db_bind_text(s, 6, filename);
+    db_bind_int(s, 7, user_id);
+    db_bind_text(s, 8, now);
+    if (db_exec_stmt(s) != DB_DONE) return -1;
+    int64_t id = db_last_id(d);
+    char after[128];
+    snprintf(after, sizeof after, "{\"value\":%g,\"measured_on\":\"%.10s\"}", value, measured_on);
+    return store_audit(d, user_id, username, "target_measure", "target", target_id, NULL, after) == DB_OK ? id : -1;
+}
+
+int store_plan_done_counts(db *d, int64_t plan_id, long *done, long *total)
+{
+    db_stmt *s = db_prepare(d, "SELECT SUM(status = 'done'), SUM(status <> 'cancelled') FROM tasks WHERE plan_id = ?");
+    if (!s) return DB_ERR;
+    db_bind_int(s, 1, plan_id);
+    if (db_step(s) != DB_ROW) return DB_ERR;
+    *done = (long)db_col_int(s, 0);
+    *total = (long)db_col_int(s, 1);
+    return DB_OK;
+}

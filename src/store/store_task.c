@@ -1,0 +1,559 @@
+/* Plans, areas, tasks, updates, timeline (see store_task.h). */
+#include "store/store_task.h"
+#include "store/engine.h"
+#include "store/store_audit.h"
+#include "core/buf.h"
+#include "core/escape.h"
+#include "core/fold.h"
+#include <stdlib.h>
+#include <string.h>
+
+static char *dup_or_null(const char *s) { return s ? strdup(s) : NULL; }
+
+/* ---------- plans and areas ---------- */
+
+#define PLAN_COLS "p.id, p.code, p.title, p.doc_number, COALESCE(p.issued_on,''), p.note, p.year_from, p.year_to, p.public, " \
+                  "(SELECT COUNT(*) FROM tasks t WHERE t.plan_id = p.id) FROM plans p "
+
+static void read_plan(db_stmt *s, plan_row *p)
+{
+    p->id = db_col_int(s, 0);
+    p->code = db_col_dup(s, 1);
+    p->title = db_col_dup(s, 2);
+    p->doc_number = db_col_dup(s, 3);
+    p->issued_on = db_col_dup(s, 4);
+    p->note = db_col_dup(s, 5);
+    p->year_from = (int)db_col_int(s, 6);
+    p->year_to = (int)db_col_int(s, 7);
+    p->public = db_col_int(s, 8) != 0;
+    p->task_count = (int)db_col_int(s, 9);
+}
+
+void plan_row_free(plan_row *p)
+{
+    if (!p) return;
+    free(p->code); free(p->title); free(p->doc_number); free(p->issued_on); free(p->note);
+    memset(p, 0, sizeof *p);
+}
+
+void plan_rows_free(plan_row *p, int n)
+{
+    for (int i = 0; i < n; i++) plan_row_free(&p[i]);
+    free(p);
+}
+
+int store_plan_list(db *d, bool public_only, plan_row **out, int *n)
+{
+    *out = NULL;
+    *n = 0;
+    db_stmt *s = db_prepare(d, "SELECT " PLAN_COLS "WHERE p.public = 1 OR ? = 0 ORDER BY p.year_from DESC, p.id");
+    if (!s) return DB_ERR;
+    db_bind_int(s, 1, public_only);
+    int cap = 0, rc;
+    while ((rc = db_step(s)) == DB_ROW) {
+        if (*n == cap) {
+            cap = cap ? cap * 2 : 8;
+            plan_row *p = realloc(*out, sizeof **out * (size_t)cap);
+            if (!p) return DB_ERR;
+            *out = p;
+        }
+        read_plan(s, &(*out)[(*n)++]);
+    }
+    return rc == DB_DONE ? DB_OK : rc;
+}
+
+bool store_plan_get(db *d, int64_t id, bool public_only, plan_row *out)
+{
+    db_stmt *s = db_prepare(d, "SELECT " PLAN_COLS "WHERE p.id = ? AND (p.public = 1 OR ? = 0)");
+    if (!s) return false;
+    db_bind_int(s, 1, id);
+    db_bind_int(s, 2, public_only);
+    if (db_step(s) != DB_ROW) return false;
+    read_plan(s, out);
+    return true;
+}
+
+int store_area_list(db *d, int64_t plan_id, area_row **out, int *n)
+{
+    *out = NULL;
+    *n = 0;
+    db_stmt *s = db_prepare(d, "SELECT id, no, title, position FROM areas WHERE plan_id = ? ORDER BY position");
+    if (!s) return DB_ERR;
+    db_bind_int(s, 1, plan_id);
+    int cap = 0, rc;
+    while ((rc = db_step(s)) == DB_ROW) {
+        if (*n == cap) {
+            cap = cap ? cap * 2 : 8;
+            area_row *a = realloc(*out, sizeof **out * (size_t)cap);
+            if (!a) return DB_ERR;
+            *out = a;
+        }
+        (*out)[(*n)++] = (area_row){db_col_int(s, 0), db_col_dup(s, 1), db_col_dup(s, 2), (int)db_col_int(s, 3)};
+    }
+    return rc == DB_DONE ? DB_OK : rc;
+}
+
+void area_rows_free(area_row *a, int n)
+{
+    for (int i = 0; i < n; i++) { free(a[i].no); free(a[i].title); }
+    free(a);
+}
+
+/* ---------- tasks ---------- */
+
+#define TASK_COLS "t.id, t.plan_id, t.area_id, p.code, a.no, a.title, t.number, t.title, t.product, t.deadline_text, " \
+                  "t.lead_unit_id, lu.name, lu.kind, t.dl_kind, t.dl_start, t.dl_due, t.dl_every, t.dl_needs_date, " \
+                  "t.status, t.percent, t.updated_at "
+#define TASK_FROM "FROM tasks t JOIN plans p ON p.id = t.plan_id JOIN areas a ON a.id = t.area_id " \
+                  "JOIN units lu ON lu.id = t.lead_unit_id "
+
+static void read_task(db_stmt *s, task_row *t)
+{
+    memset(t, 0, sizeof *t);
+    t->id = db_col_int(s, 0);
+    t->plan_id = db_col_int(s, 1);
+    t->area_id = db_col_int(s, 2);
+    t->plan_code = db_col_dup(s, 3);
+    t->area_no = db_col_dup(s, 4);
+    t->area_title = db_col_dup(s, 5);
+    t->number = db_col_dup(s, 6);
+    t->title = db_col_dup(s, 7);
+    t->product = db_col_dup(s, 8);
+    t->deadline_text = db_col_dup(s, 9);
+    t->lead.id = db_col_int(s, 10);
+    t->lead.name = db_col_dup(s, 11);
+    t->lead_kind = db_col_dup(s, 12);
+    t->dl_kind = db_col_dup(s, 13);
+    t->dl_start = dup_or_null(db_col_text_or_null(s, 14));
+    t->dl_due = dup_or_null(db_col_text_or_null(s, 15));
+    t->dl_every = dup_or_null(db_col_text_or_null(s, 16));
+    t->needs_date = db_col_int(s, 17) != 0;
+    int st = status_parse(db_col_text(s, 18));
+    t->status = st < 0 ? ST_NOT_STARTED : (task_status)st;
+    t->percent = (int)db_col_int(s, 19);
+    t->updated_at = db_col_dup(s, 20);
+}
+
+static int load_coord(db *d, task_row *t)
+{
+    db_stmt *s = db_prepare(d, "SELECT u.id, u.name FROM task_units tu JOIN units u ON u.id = tu.unit_id "
+                               "WHERE tu.task_id = ? ORDER BY u.kind, u.name");
+    if (!s) return DB_ERR;
+    db_bind_int(s, 1, t->id);
+    int cap = 0, rc;
+    while ((rc = db_step(s)) == DB_ROW) {
+        if (t->ncoord == cap) {
+            cap = cap ? cap * 2 : 4;
+            unit_ref *c = realloc(t->coord, sizeof *c * (size_t)cap);
+            if (!c) return DB_ERR;
+            t->coord = c;
+        }
+        t->coord[t->ncoord++] = (unit_ref){db_col_int(s, 0), db_col_dup(s, 1)};
+    }
+    return rc == DB_DONE ? DB_OK : rc;
+}
+
+void task_row_free(task_row *t)
+{
+    if (!t) return;
+    free(t->plan_code); free(t->area_no); free(t->area_title); free(t->number); free(t->title);
+    free(t->product); free(t->deadline_text); free(t->lead.name); free(t->lead_kind); free(t->dl_kind);
+    free(t->dl_start); free(t->dl_due); free(t->dl_every); free(t->updated_at);
+    for (int i = 0; i < t->ncoord; i++) free(t->coord[i].name);
+    free(t->coord);
+    memset(t, 0, sizeof *t);
+}
+
+void task_list_free(task_list *l)
+{
+    for (int i = 0; i < l->n; i++) task_row_free(&l->rows[i]);
+    free(l->rows);
+    memset(l, 0, sizeof *l);
+}
+
+bool store_task_get(db *d, int64_t id, task_row *out)
+{
+    db_stmt *s = db_prepare(d, "SELECT " TASK_COLS TASK_FROM "WHERE t.id = ?");
+    if (!s) return false;
+    db_bind_int(s, 1, id);
+    if (db_step(s) != DB_ROW) return false;
+    read_task(s, out);
+    if (load_coord(d, out) != DB_OK) { task_row_free(out); return false; }
+    return true;
+}
+
+/* A WHERE clause under construction: literal SQL fragments plus bound values. */
+typedef struct {
+    buf sql;
+    struct { bool is_text; int64_t i; const char *s; } binds[24];
+    int n;
+} where_builder;
+
+static void wb_int(where_builder *w, const char *frag, int64_t v)
+{
+    buf_puts(&w->sql, frag);
+    w->binds[w->n].is_text = false;
+    w->binds[w->n++].i = v;
+}
+
+static void wb_text(where_builder *w, const char *frag, const char *v)
+{
+    buf_puts(&w->sql, frag);
+    w->binds[w->n].is_text = true;
+    w->binds[w->n++].s = v;
+}
+
+static void wb_bind(const where_builder *w, db_stmt *s)
+{
+    for (int i = 0; i < w->n; i++) {
+        if (w->binds[i].is_text) db_bind_text(s, i + 1, w->binds[i].s);
+        else db_bind_int(s, i + 1, w->binds[i].i);
+    }
+}
+
+static const char *unit_kind(db *d, int64_t unit_id, char out[32])
+{
+    out[0] = '\0';
+    db_stmt *s = db_prepare(d, "SELECT kind FROM units WHERE id = ?");
+    if (s) {
+        db_bind_int(s, 1, unit_id);
+        if (db_step(s) == DB_ROW) {
+            strncpy(out, db_col_text(s, 0), 31);
+            out[31] = '\0';
+        }
+    }
+    return out;
+}
+
+/* Builds the WHERE clause for f. match is the engine query text (owned by the caller). */
+static void build_where(db *d, const task_filter *f, where_builder *w, const char *match, char kind[32])
+{
+    buf_puts(&w->sql, " WHERE 1 = 1");
+    if (f->plan_id) wb_int(w, " AND t.plan_id = ?", f->plan_id);
+    if (f->area_id) wb_int(w, " AND t.area_id = ?", f->area_id);
+    if (f->lead_unit_id) wb_int(w, " AND t.lead_unit_id = ?", f->lead_unit_id);
+    if (f->coord_unit_id)
+        wb_int(w, " AND EXISTS (SELECT 1 FROM task_units tu WHERE tu.task_id = t.id AND tu.unit_id = ?)", f->coord_unit_id);
+    if (f->involved_unit_id) {
+        unit_kind(d, f->involved_unit_id, kind);
+        wb_int(w, " AND (t.lead_unit_id = ?", f->involved_unit_id);
+        wb_int(w, " OR EXISTS (SELECT 1 FROM task_units tu WHERE tu.task_id = t.id AND tu.unit_id = ?)", f->involved_unit_id);
+        wb_text(w, " OR (lu.kind = 'group' AND (',' || lu.member_kinds || ',') LIKE ('%,' || ? || ',%'))", kind);
+        wb_text(w, " OR EXISTS (SELECT 1 FROM task_units tu JOIN units g ON g.id = tu.unit_id WHERE tu.task_id = t.id "
+                   "AND g.kind = 'group' AND (',' || g.member_kinds || ',') LIKE ('%,' || ? || ',%')))", kind);
+    }
+    if (f->status >= 0) wb_text(w, " AND t.status = ?", status_id((task_status)f->status));
+    if (f->open_only) buf_puts(&w->sql, " AND t.status NOT IN ('done', 'cancelled')");
+    if (f->due_before) wb_text(w, " AND t.dl_due IS NOT NULL AND t.dl_due < ?", f->due_before);
+    if (f->due_from) wb_text(w, " AND t.dl_due IS NOT NULL AND t.dl_due >= ?", f->due_from);
+    if (f->due_to) wb_text(w, " AND t.dl_due IS NOT NULL AND t.dl_due <= ?", f->due_to);
+    if (f->dl_kind) {
+        if (strcmp(f->dl_kind, "unparsed") == 0) buf_puts(&w->sql, " AND t.dl_needs_date = 1");
+        else wb_text(w, " AND t.dl_kind = ?", f->dl_kind);
+    }
+    if (f->public_only) buf_puts(&w->sql, " AND p.public = 1");
+    if (match && *match) {
+        buf_puts(&w->sql, " AND t.id IN (");
+        wb_text(w, ENGINE_TASK_SEARCH_SQL, match);
+        buf_puts(&w->sql, ")");
+    }
+}
+
+int store_task_find(db *d, const task_filter *f, task_list *out)
+{
+    memset(out, 0, sizeof *out);
+    char match[512] = "", kind[32];
+    if (f->q && *f->q) {
+        char *folded = fold_dup(f->q);
+        if (!folded) return DB_ERR;
+        if (engine_match_query(folded, match, sizeof match) == 0) strcpy(match, "\"\"");
+        free(folded);
+    }
+    where_builder w = {0};
+    build_where(d, f, &w, match, kind);
+
+    buf sql = {0};
+    buf_puts(&sql, "SELECT COUNT(*) " TASK_FROM);
+    buf_puts(&sql, buf_str(&w.sql));
+    db_stmt *s = db_prepare(d, buf_str(&sql));
+    int rc = DB_ERR;
+    if (!s) goto done;
+    wb_bind(&w, s);
+    if (db_step(s) != DB_ROW) goto done;
+    out->total = (int)db_col_int(s, 0);
+
+    buf_free(&sql);
+    buf_puts(&sql, "SELECT " TASK_COLS TASK_FROM);
+    buf_puts(&sql, buf_str(&w.sql));
+    buf_puts(&sql, " ORDER BY p.year_from DESC, t.plan_id, a.position, t.position");
+    if (f->per_page > 0) buf_printf(&sql, " LIMIT %d OFFSET %d", f->per_page, (f->page > 1 ? f->page - 1 : 0) * f->per_page);
+    s = db_prepare(d, buf_str(&sql));
+    if (!s) goto done;
+    wb_bind(&w, s);
+    int cap = 0;
+    while ((rc = db_step(s)) == DB_ROW) {
+        if (out->n == cap) {
+            cap = cap ? cap * 2 : 16;
+            task_row *r = realloc(out->rows, sizeof *r * (size_t)cap);
+            if (!r) { rc = DB_ERR; goto done; }
+            out->rows = r;
+        }
+        read_task(s, &out->rows[out->n++]);
+    }
+    if (rc != DB_DONE) goto done;
+    rc = DB_OK;
+    for (int i = 0; i < out->n && rc == DB_OK; i++) rc = load_coord(d, &out->rows[i]);
+done:
+    buf_free(&sql);
+    buf_free(&w.sql);
+    if (rc != DB_OK) task_list_free(out);
+    return rc;
+}
+
+/* ---------- dashboard ---------- */
+
+static int grow_progress(progress_row **rows, int *n, int *cap)
+{
+    if (*n < *cap) return 0;
+    *cap = *cap ? *cap * 2 : 16;
+    progress_row *r = realloc(*rows, sizeof *r * (size_t)*cap);
+    if (!r) return -1;
+    *rows = r;
+    return 0;
+}
+
+static int progress_query(db *d, const char *sql, int64_t plan_id, const char *today, progress_row **rows, int *n)
+{
+    db_stmt *s = db_prepare(d, sql);
+    if (!s) return DB_ERR;
+    db_bind_text(s, 1, today);
+    db_bind_int(s, 2, plan_id);
+    int cap = 0, rc;
+    *rows = NULL;
+    *n = 0;
+    while ((rc = db_step(s)) == DB_ROW) {
+        if (grow_progress(rows, n, &cap) != 0) return DB_ERR;
+        progress_row *p = &(*rows)[(*n)++];
+        p->key = db_col_int(s, 0);
+        p->label = db_col_dup(s, 1);
+        p->total = (int)db_col_int(s, 2);
+        p->done = (int)db_col_int(s, 3);
+        p->in_progress = (int)db_col_int(s, 4);
+        p->not_started = (int)db_col_int(s, 5);
+        p->cancelled = (int)db_col_int(s, 6);
+        p->overdue = (int)db_col_int(s, 7);
+        p->percent_avg = (int)db_col_int(s, 8);
+    }
+    return rc == DB_DONE ? DB_OK : rc;
+}
+
+#define PROGRESS_AGG "COUNT(*), SUM(t.status = 'done'), SUM(t.status = 'in_progress'), SUM(t.status = 'not_started'), " \
+    "SUM(t.status = 'cancelled'), SUM(t.status NOT IN ('done','cancelled') AND t.dl_due IS NOT NULL AND t.dl_due < ?), " \
+    "CAST(ROUND(AVG(CASE WHEN t.status = 'done' THEN 100 ELSE t.percent END)) AS INTEGER) "
+
+int store_plan_stats(db *d, int64_t plan_id, const char *today, const char *soon_until, plan_stats *out)
+{
+    memset(out, 0, sizeof *out);
+    db_stmt *s = db_prepare(d,
+        "SELECT t.status, COUNT(*), "
+        "SUM(t.status NOT IN ('done','cancelled') AND t.dl_due IS NOT NULL AND t.dl_due < ?), "
+        "SUM(t.status NOT IN ('done','cancelled') AND t.dl_due IS NOT NULL AND t.dl_due >= ? AND t.dl_due <= ?), "
+        "SUM(t.status NOT IN ('done','cancelled') AND t.dl_kind = 'event'), "
+        "SUM(t.status NOT IN ('done','cancelled') AND t.dl_needs_date = 1) "
+        "FROM tasks t WHERE t.plan_id = ? GROUP BY t.status");
+    if (!s) return DB_ERR;
+    db_bind_text(s, 1, today);
+    db_bind_text(s, 2, today);
+    db_bind_text(s, 3, soon_until);
+    db_bind_int(s, 4, plan_id);
+    int rc;
+    while ((rc = db_step(s)) == DB_ROW) {
+        int st = status_parse(db_col_text(s, 0));
+        int count = (int)db_col_int(s, 1);
+        if (st >= 0) out->by_status[st] = count;
+        out->total += count;
+        out->overdue += (int)db_col_int(s, 2);
+        out->due_soon += (int)db_col_int(s, 3);
+        out->awaiting_event += (int)db_col_int(s, 4);
+        out->needs_date += (int)db_col_int(s, 5);
+    }
+    if (rc != DB_DONE) return rc;
+    rc = progress_query(d, "SELECT a.id, a.no || '. ' || a.title, " PROGRESS_AGG
+                           "FROM tasks t JOIN areas a ON a.id = t.area_id WHERE t.plan_id = ? "
+                           "GROUP BY a.id, a.no, a.title, a.position ORDER BY a.position",
+                        plan_id, today, &out->areas, &out->nareas);
+    if (rc != DB_OK) return rc;
+    return progress_query(d, "SELECT u.id, u.name, " PROGRESS_AGG
+                             "FROM tasks t JOIN units u ON u.id = t.lead_unit_id WHERE t.plan_id = ? "
+                             "GROUP BY u.id, u.name ORDER BY COUNT(*) DESC, u.name",
+                          plan_id, today, &out->units, &out->nunits);
+}
+
+void plan_stats_free(plan_stats *s)
+{
+    for (int i = 0; i < s->nareas; i++) free(s->areas[i].label);
+    for (int i = 0; i < s->nunits; i++) free(s->units[i].label);
+    free(s->areas);
+    free(s->units);
+    memset(s, 0, sizeof *s);
+}
+
+/* ---------- updates and timeline ---------- */
+
+static void task_state_json(db *d, int64_t task_id, buf *b)
+{
+    db_stmt *s = db_prepare(d, "SELECT status, percent FROM tasks WHERE id = ?");
+    if (!s) return;
+    db_bind_int(s, 1, task_id);
+    if (db_step(s) != DB_ROW) return;
+    buf_puts(b, "{\"status\":");
+    esc_json(b, db_col_text(s, 0));
+    buf_printf(b, ",\"percent\":%d}", (int)db_col_int(s, 1));
+}
+
+static int insert_update_files(db *d, int64_t update_id, const update_input *in)
+{
+    for (int i = 0; i < in->nfiles; i++) {
+        db_stmt *s = db_prepare(d, "INSERT INTO update_files(update_id, sha256, filename, public) VALUES (?,?,?,?)");
+        if (!s) return DB_ERR;
+        db_bind_int(s, 1, update_id);
+        db_bind_text(s, 2, in->files[i].sha256);
+        db_bind_text(s, 3, in->files[i].filename);
+        db_bind_int(s, 4, in->files[i].public);
+        if (db_exec_stmt(s) != DB_DONE) return DB_ERR;
+    }
+    return DB_OK;
+}
+
+int64_t store_task_add_update(db *d, const update_input *in)
+{
+    char now[32];
+    db_now_iso(now);
+    buf before = {0}, after = {0};
+    task_state_json(d, in->task_id, &before);
+    db_stmt *s = db_prepare(d, "INSERT INTO task_updates(task_id, user_id, unit_id, is_lead, status, percent, note, created_at) "
+                               "VALUES (?,?,?,?,?,?,?,?)");
+    int64_t id = -1;
+    if (!s) goto done;
+    db_bind_int(s, 1, in->task_id);
+    db_bind_int(s, 2, in->user_id);
+    if (in->unit_id > 0) db_bind_int(s, 3, in->unit_id); else db_bind_null(s, 3);
+    db_bind_int(s, 4, in->is_lead);
+    db_bind_text(s, 5, status_id(in->status));
+    db_bind_int(s, 6, in->percent);
+    db_bind_text(s, 7, in->note ? in->note : "");
+    db_bind_text(s, 8, now);
+    if (db_exec_stmt(s) != DB_DONE) goto done;
+    int64_t uid = db_last_id(d);
+    if (insert_update_files(d, uid, in) != DB_OK) goto done;
+    if (in->is_lead) {
+        s = db_prepare(d, "UPDATE tasks SET status = ?, percent = ?, updated_at = ?, "
+                          "done_on = CASE WHEN ? = 'done' THEN COALESCE(done_on, ?) ELSE NULL END WHERE id = ?");
+        if (!s) goto done;
+        db_bind_text(s, 1, status_id(in->status));
+        db_bind_int(s, 2, in->status == ST_DONE ? 100 : in->percent);
+        db_bind_text(s, 3, now);
+        db_bind_text(s, 4, status_id(in->status));
+        db_bind_text(s, 5, now);
+        db_bind_int(s, 6, in->task_id);
+        if (db_exec_stmt(s) != DB_DONE) goto done;
+    }
+    task_state_json(d, in->task_id, &after);
+    if (store_audit(d, in->user_id, in->username, in->is_lead ? "task_update" : "task_contribution", "task",
+                    in->task_id, buf_str(&before), buf_str(&after)) != DB_OK)
+        goto done;
+    id = uid;
+done:
+    buf_free(&before);
+    buf_free(&after);
+    return id;
+}
+
+static int load_update_files(db *d, timeline_entry *e)
+{
+    db_stmt *s = db_prepare(d, "SELECT sha256, filename, public FROM update_files WHERE update_id = ? ORDER BY id LIMIT 8");
+    if (!s) return DB_ERR;
+    db_bind_int(s, 1, e->update_id);
+    /* Strings must outlive the step loop: copy into the entry's owned slots. */
+    e->nfiles = 0;
+    while (db_step(s) == DB_ROW && e->nfiles < 8) {
+        e->file_sha[e->nfiles] = strdup(db_col_text(s, 0));
+        e->file_name[e->nfiles] = strdup(db_col_text(s, 1));
+        e->file_public[e->nfiles] = db_col_int(s, 2) != 0;
+        e->nfiles++;
+    }
+    return DB_OK;
+}
+
+static void free_entry_files(timeline_entry *e)
+{
+    for (int i = 0; i < e->nfiles; i++) { free((char *)e->file_sha[i]); free((char *)e->file_name[i]); }
+    e->nfiles = 0;
+}
+
+typedef struct { int64_t id; char *at, *username, *unit_name, *status, *note, *action; int percent; bool is_lead; } entry_copy;
+
+int store_task_timeline(db *d, int64_t task_id, bool include_audit, timeline_fn fn, void *ctx)
+{
+    /* Copy rows first: the file look-ups reuse statements. */
+    db_stmt *s = db_prepare(d,
+        "SELECT u.id, u.created_at, us.username, COALESCE(un.name, ''), u.status, u.note, '', u.percent, u.is_lead "
+        "FROM task_updates u JOIN users us ON us.id = u.user_id LEFT JOIN units un ON un.id = u.unit_id WHERE u.task_id = ? "
+        "UNION ALL "
+        "SELECT 0, a.at, a.username, '', '', COALESCE(a.after, ''), a.action, 0, 0 FROM audit a "
+        "WHERE a.entity = 'task' AND a.entity_id = ? AND ? = 1 AND a.action NOT IN ('task_update', 'task_contribution') "
+        "ORDER BY 2 DESC, 1 DESC");
+    if (!s) return DB_ERR;
+    db_bind_int(s, 1, task_id);
+    db_bind_int(s, 2, task_id);
+    db_bind_int(s, 3, include_audit);
+    entry_copy *rows = NULL;
+    int n = 0, cap = 0, rc;
+    while ((rc = db_step(s)) == DB_ROW) {
+        if (n == cap) {
+            cap = cap ? cap * 2 : 16;
+            entry_copy *r = realloc(rows, sizeof *r * (size_t)cap);
+            if (!r) { rc = DB_ERR; break; }
+            rows = r;
+        }
+        rows[n++] = (entry_copy){db_col_int(s, 0), db_col_dup(s, 1), db_col_dup(s, 2), db_col_dup(s, 3),
+                                 db_col_dup(s, 4), db_col_dup(s, 5), db_col_dup(s, 6), (int)db_col_int(s, 7),
+                                 db_col_int(s, 8) != 0};
+    }
+    for (int i = 0; i < n; i++) {
+        timeline_entry e = {.update_id = rows[i].id, .at = rows[i].at, .username = rows[i].username,
+                            .unit_name = rows[i].unit_name, .status = rows[i].status, .note = rows[i].note,
+                            .action = rows[i].action, .percent = rows[i].percent, .is_lead = rows[i].is_lead};
+        if (e.update_id) load_update_files(d, &e);
+        if (rc == DB_DONE) fn(&e, ctx);
+        free_entry_files(&e);
+        free(rows[i].at); free(rows[i].username); free(rows[i].unit_name); free(rows[i].status);
+        free(rows[i].note); free(rows[i].action);
+    }
+    free(rows);
+    return rc == DB_DONE ? DB_OK : rc;
+}
+
+int store_task_public_files(db *d, int64_t task_id, product_fn fn, void *ctx)
+{
+    db_stmt *s = db_prepare(d, "SELECT f.sha256, f.filename FROM update_files f JOIN task_updates u ON u.id = f.update_id "
+                               "WHERE u.task_id = ? AND f.public = 1 AND u.is_lead = 1 ORDER BY f.id");
+    if (!s) return DB_ERR;
+    db_bind_int(s, 1, task_id);
+    int rc;
+    while ((rc = db_step(s)) == DB_ROW) fn(db_col_text(s, 0), db_col_text(s, 1), ctx);
+    return rc == DB_DONE ? DB_OK : rc;
+}
+
+int store_task_latest_notes(db *d, int64_t task_id, note_fn fn, void *ctx)
+{
+    db_stmt *s = db_prepare(d, "SELECT COALESCE(un.name, us.username), u.note, u.created_at FROM task_updates u "
+                               "JOIN users us ON us.id = u.user_id LEFT JOIN units un ON un.id = u.unit_id "
+                               "WHERE u.id IN (SELECT MAX(id) FROM task_updates WHERE task_id = ? AND note <> '' "
+                               "GROUP BY COALESCE(unit_id, -user_id)) ORDER BY u.is_lead DESC, u.id");
+    if (!s) return DB_ERR;
+    db_bind_int(s, 1, task_id);
+    int rc;
+    while ((rc = db_step(s)) == DB_ROW) fn(db_col_text(s, 0), db_col_text(s, 1), db_col_text(s, 2), ctx);
+    return rc == DB_DONE ? DB_OK : rc;
+}

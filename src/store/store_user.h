@@ -1,0 +1,57 @@
+#ifndef CCHC_STORE_USER_H
+#define CCHC_STORE_USER_H
+/* Users, sessions, API tokens and login throttling. */
+#include "core/model.h"
+#include "store/db.h"
+#include <stdbool.h>
+#include <stdint.h>
+
+typedef struct {
+    int64_t id;
+    char username[64];
+    char full_name[128];
+    role role;
+    int64_t unit_id;
+    char unit_name[256];
+    char password_hash[128];
+    bool active;
+    char created_at[32];
+} user_row;
+
+/* Inserts a user; returns the new id, 0 if the name is taken, -1 on error. */
+int64_t store_user_add(db *d, const char *username, const char *full_name, role r,
+                       int64_t unit_id, const char *password_hash);
+/* Loads a user by name or id; returns true when found. */
+bool store_user_by_name(db *d, const char *username, user_row *out);
+bool store_user_by_id(db *d, int64_t id, user_row *out);
+/* Replaces the password hash; returns true if the user exists. */
+bool store_user_set_password(db *d, int64_t id, const char *password_hash);
+/* Updates role, unit, full name and active flag. */
+bool store_user_update(db *d, int64_t id, const char *full_name, role r, int64_t unit_id, bool active);
+/* Calls fn for every user ordered by name. */
+typedef void (*user_fn)(const user_row *u, void *ctx);
+int store_user_list(db *d, user_fn fn, void *ctx);
+
+/* Sessions: token_hash is hex SHA-256 of the cookie token. */
+int64_t store_session_add(db *d, const char *token_hash, int64_t user_id, const char *csrf, int64_t now);
+/* Finds a session valid at now (idle and absolute limits in seconds), touching
+ * last_seen; fills the user and csrf token. Returns the session id or 0. */
+int64_t store_session_lookup(db *d, const char *token_hash, int64_t now, int64_t idle, int64_t absolute,
+                             user_row *u, char csrf[48]);
+void store_session_delete(db *d, int64_t session_id);
+/* Deletes sessions idle past the limit; returns how many. */
+int store_session_purge(db *d, int64_t now, int64_t idle, int64_t absolute);
+
+/* API tokens. Returns the id, or -1. */
+int64_t store_token_add(db *d, int64_t user_id, const char *name, const char *token_hash);
+/* Finds the user of an unrevoked token; returns true when found. */
+bool store_token_lookup(db *d, const char *token_hash, user_row *u);
+bool store_token_revoke(db *d, int64_t user_id, int64_t token_id);
+typedef void (*token_fn)(int64_t id, const char *name, const char *created_at, const char *last_used, void *ctx);
+int store_token_list(db *d, int64_t user_id, token_fn fn, void *ctx);
+
+/* Login throttling: records a failure for key; counts failures since 'since'. */
+void store_login_failure(db *d, const char *key, int64_t now);
+int store_login_failures_since(db *d, const char *key, int64_t since, int64_t *oldest);
+void store_login_clear(db *d, const char *key);
+#endif

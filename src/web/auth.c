@@ -1,0 +1,195 @@
+/* Authentication (see auth.h). */
+#include "web/auth.h"
+#include "config.h"
+#include "web/router.h"
+#include "store/store_audit.h"
+#include "store/store_user.h"
+#include <sodium.h>
+#include <stdio.h>
+#include <string.h>
+
+#define THROTTLE_WINDOW (15 * 60)
+
+static char dummy_hash[128];   /* verified against for unknown users, to keep timing even */
+
+int auth_init(void)
+{
+    if (sodium_init() < 0) return -1;
+    if (!dummy_hash[0]) {
+        char pw[24];
+        auth_random_password(pw);
+        if (auth_hash_password(pw, dummy_hash) != 0) return -1;
+    }
+    return 0;
+}
+
+int auth_hash_password(const char *password, char out[128])
+{
+    _Static_assert(crypto_pwhash_STRBYTES <= 128, "hash buffer");
+    return crypto_pwhash_str(out, password, strlen(password), crypto_pwhash_OPSLIMIT_INTERACTIVE,
+                             crypto_pwhash_MEMLIMIT_INTERACTIVE) == 0 ? 0 : -1;
+}
+
+bool auth_verify_password(const char *hash, const char *password)
+{
+    char stored[crypto_pwhash_STRBYTES] = {0};
+    snprintf(stored, sizeof stored, "%s", hash);
+    return crypto_pwhash_str_verify(stored, password, strlen(password)) == 0;
+}
+
+void auth_random_token(char out[64])
+{
+    unsigned char raw[32];
+    randombytes_buf(raw, sizeof raw);
+    sodium_bin2base64(out, 64, raw, sizeof raw, sodium_base64_VARIANT_URLSAFE_NO_PADDING);
+}
+
+void auth_token_hash(const char *token, char out[65])
+{
+    unsigned char h[crypto_hash_sha256_BYTES];
+    crypto_hash_sha256(h, (const unsigned char *)token, strlen(token));
+    sodium_bin2hex(out, 65, h, sizeof h);
+}
+
+bool auth_token_equal(const char *a, const char *b)
+{
+    size_t n = strlen(a);
+    if (n != strlen(b) || n == 0) return false;
+    return sodium_memcmp(a, b, n) == 0;
+}
+
+void auth_random_password(char out[24])
+{
+    static const char alphabet[] = "abcdefghijkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789";
+    for (int i = 0; i < 16; i++) out[i] = alphabet[randombytes_uniform(sizeof alphabet - 1)];
+    out[16] = '\0';
+}
+
+static void set_cookie(req *r, resp *w, const char *name, const char *value, int max_age)
+{
+    char line[256];
+    snprintf(line, sizeof line, "%s=%s; Path=/; HttpOnly; SameSite=Lax%s; Max-Age=%d",
+             name, value, r->cfg->https ? "; Secure" : "", max_age);
+    resp_header(w, "Set-Cookie", line);
+}
+
+static void user_from_row(web_user *u, const user_row *row)
+{
+    u->id = row->id;
+    snprintf(u->username, sizeof u->username, "%s", row->username);
+    snprintf(u->full_name, sizeof u->full_name, "%s", row->full_name);
+    u->role = row->role;
+    u->unit_id = row->unit_id;
+}
+
+static bool identify_bearer(req *r)
+{
+    const char *h = req_header(r, "Authorization");
+    if (!h || strncmp(h, "Bearer ", 7) != 0 || strlen(h + 7) > 128) return false;
+    char hash[65];
+    auth_token_hash(h + 7, hash);
+    user_row row;
+    if (!store_token_lookup(r->db, hash, &row)) return false;
+    user_from_row(&r->user, &row);
+    r->user.via_token = true;
+    return true;
+}
+
+static bool identify_session(req *r)
+{
+    const char *tok = req_cookie(r, SESSION_COOKIE);
+    if (!tok || strlen(tok) != 43) return false;
+    char hash[65];
+    auth_token_hash(tok, hash);
+    user_row row;
+    int64_t sid = store_session_lookup(r->db, hash, db_now(), (int64_t)r->cfg->session_idle_minutes * 60,
+                                       (int64_t)r->cfg->session_max_hours * 3600, &row, r->user.csrf);
+    if (sid <= 0) return false;
+    user_from_row(&r->user, &row);
+    r->user.session_id = sid;
+    snprintf(r->session_token, sizeof r->session_token, "%s", tok);
+    return true;
+}
+
+void auth_identify(req *r, resp *w)
+{
+    memset(&r->user, 0, sizeof r->user);
+    if (identify_bearer(r) || identify_session(r)) return;
+    memset(&r->user, 0, sizeof r->user);
+    const char *pre = req_cookie(r, PRECSRF_COOKIE);
+    if (pre && strlen(pre) == 43) {
+        snprintf(r->pre_csrf, sizeof r->pre_csrf, "%s", pre);
+    } else if (r->route && r->route->kind == KIND_HTML) {
+        char tok[64];
+        auth_random_token(tok);
+        snprintf(r->pre_csrf, sizeof r->pre_csrf, "%s", tok);
+        set_cookie(r, w, PRECSRF_COOKIE, tok, 12 * 3600);
+    }
+}
+
+/* Returns minutes until key is below its limit again, or 0 when not throttled. */
+static int throttled_minutes(db *d, const char *key, int limit, int64_t now)
+{
+    int64_t oldest = 0;
+    int n = store_login_failures_since(d, key, now - THROTTLE_WINDOW, &oldest);
+    if (n < limit) return 0;
+    int64_t wait = oldest + THROTTLE_WINDOW - now;
+    return (int)(wait / 60) + 1;
+}
+
+login_result auth_login(req *r, resp *w, const char *username, const char *password, int *retry_minutes)
+{
+    char ukey[96], ipkey[96];
+    snprintf(ukey, sizeof ukey, "u:%s", username);
+    snprintf(ipkey, sizeof ipkey, "ip:%s", r->client_ip);
+    int64_t now = db_now();
+    int wu = throttled_minutes(r->db, ukey, r->cfg->login_max_failures, now);
+    int wi = throttled_minutes(r->db, ipkey, r->cfg->login_ip_failures, now);
+    if (wu || wi) {
+        *retry_minutes = wu > wi ? wu : wi;
+        store_audit(r->db, 0, username, "login_throttled", "user", 0, NULL, NULL);
+        return LOGIN_THROTTLED;
+    }
+    user_row row;
+    bool found = store_user_by_name(r->db, username, &row);
+    bool ok = auth_verify_password(found ? row.password_hash : dummy_hash, password) && found && row.active;
+    if (!ok) {
+        store_login_failure(r->db, ukey, now);
+        store_login_failure(r->db, ipkey, now);
+        store_audit(r->db, found ? row.id : 0, username, "login_failed", "user", found ? row.id : 0, NULL, NULL);
+        return LOGIN_BAD_CREDENTIALS;
+    }
+    store_login_clear(r->db, ukey);
+    char token[64], hash[65], csrf[64];
+    auth_random_token(token);
+    auth_random_token(csrf);
+    auth_token_hash(token, hash);
+    int64_t sid = store_session_add(r->db, hash, row.id, csrf, now);
+    if (sid <= 0) return LOGIN_ERROR;
+    store_audit(r->db, row.id, row.username, "login", "user", row.id, NULL, NULL);
+    user_from_row(&r->user, &row);
+    r->user.session_id = sid;
+    snprintf(r->user.csrf, sizeof r->user.csrf, "%s", csrf);
+    set_cookie(r, w, SESSION_COOKIE, token, r->cfg->session_max_hours * 3600);
+    return LOGIN_OK;
+}
+
+void auth_logout(req *r, resp *w)
+{
+    if (r->user.session_id) {
+        store_session_delete(r->db, r->user.session_id);
+        store_audit(r->db, r->user.id, r->user.username, "logout", "user", r->user.id, NULL, NULL);
+    }
+    set_cookie(r, w, SESSION_COOKIE, "", 0);
+    r->user = (web_user){0};
+}
+
+int64_t auth_create_api_token(req *r, const char *name, char out[64])
+{
+    char hash[65];
+    auth_random_token(out);
+    auth_token_hash(out, hash);
+    int64_t id = store_token_add(r->db, r->user.id, name, hash);
+    if (id > 0) store_audit(r->db, r->user.id, r->user.username, "token_create", "api_token", id, NULL, NULL);
+    return id;
+}

@@ -1,0 +1,212 @@
+/* Shared page/API pieces (see common.h). */
+#include "web/common.h"
+#include "calendar_default.h"
+#include "config.h"
+#include "core/escape.h"
+#include "core/i18n.h"
+#include "core/lunar.h"
+#include "web/html.h"
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+int32_t web_today(const req *r)
+{
+    int32_t jdn;
+    if (r->cfg && r->cfg->today[0] && cal_parse_iso(r->cfg->today, &jdn)) return jdn;
+    time_t t = time(NULL) + 7 * 3600;
+    struct tm tm;
+    gmtime_r(&t, &tm);
+    return cal_jdn_from_ymd(tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday);
+}
+
+const char *web_today_iso(const req *r, char out[11])
+{
+    return cal_format_iso(web_today(r), out);
+}
+
+bool can_read_internal(const req *r)
+{
+    return role_has(r->user.role, CAP_READ_INTERNAL);
+}
+
+static bool parse_id_arg(req *r, resp *w, const char *name, int64_t *out)
+{
+    const char *v = req_query(r, name);
+    *out = 0;
+    if (!v || !*v) return true;
+    char *end;
+    long long n = strtoll(v, &end, 10);
+    if (*end || n <= 0 || strlen(v) > 18) {
+        resp_error(r, w, 400, "invalid_parameter", _("Giá trị không hợp lệ."), name);
+        return false;
+    }
+    *out = n;
+    return true;
+}
+
+static bool parse_date_arg(req *r, resp *w, const char *name, char out[11])
+{
+    const char *v = req_query(r, name);
+    out[0] = '\0';
+    if (!v || !*v) return true;
+    int32_t jdn;
+    if (strlen(v) > 10 || !cal_parse_date(v, &jdn)) {
+        resp_error(r, w, 400, "invalid_date", _("Ngày không hợp lệ (dd/mm/yyyy)."), name);
+        return false;
+    }
+    cal_format_iso(jdn, out);
+    return true;
+}
+
+bool parse_task_filter(req *r, resp *w, filter_args *a, int per_page)
+{
+    memset(a, 0, sizeof *a);
+    task_filter *f = &a->f;
+    f->status = -1;
+    f->per_page = per_page;
+    if (!parse_id_arg(r, w, "plan", &f->plan_id) || !parse_id_arg(r, w, "area", &f->area_id) ||
+        !parse_id_arg(r, w, "unit", &f->lead_unit_id) || !parse_id_arg(r, w, "coord", &f->coord_unit_id) ||
+        !parse_date_arg(r, w, "due_from", a->due_from) || !parse_date_arg(r, w, "due_to", a->due_to))
+        return false;
+    a->plan_id = f->plan_id;
+    const char *st = req_query(r, "status");
+    if (st && *st) {
+        if (status_parse(st) < 0) { resp_error(r, w, 400, "invalid_status", _("Trạng thái không hợp lệ."), "status"); return false; }
+        f->status = status_parse(st);
+        snprintf(a->status_s, sizeof a->status_s, "%s", st);
+    }
+    const char *kind = req_query(r, "kind");
+    if (kind && *kind) {
+        if (strcmp(kind, "event") && strcmp(kind, "recurring") && strcmp(kind, "unparsed")) {
+            resp_error(r, w, 400, "invalid_parameter", _("Giá trị không hợp lệ."), "kind");
+            return false;
+        }
+        f->dl_kind = kind;
+        f->open_only = true;
+    }
+    const char *q = req_query(r, "q");
+    if (q && strlen(q) > 200) { resp_error(r, w, 422, "too_long", _("Từ khóa tìm kiếm quá dài (tối đa 200 ký tự)."), "q"); return false; }
+    a->q = f->q = (q && *q) ? q : NULL;
+    const char *page = req_query(r, "page");
+    f->page = page ? atoi(page) : 1;
+    if (f->page < 1 || f->page > 100000) f->page = 1;
+    int32_t today = web_today(r);
+    cal_format_iso(today, a->today);
+    const char *ov = req_query(r, "overdue"), *soon = req_query(r, "due_soon");
+    a->overdue = ov && !strcmp(ov, "1");
+    a->due_soon = soon && !strcmp(soon, "1");
+    if (a->overdue) { f->open_only = true; f->due_before = a->today; }
+    if (a->due_soon) {
+        f->open_only = true;
+        cal_format_iso(task_soon_limit(cal_default(), today, r->cfg->due_soon_days), a->soon_until);
+        f->due_from = a->today;
+        f->due_to = a->soon_until;
+    }
+    if (a->due_from[0]) f->due_from = a->due_from;
+    if (a->due_to[0]) f->due_to = a->due_to;
+    f->public_only = !can_read_internal(r);
+    return true;
+}
+
+static void qs_add(buf *b, const char *name, const char *value)
+{
+    if (!value || !*value) return;
+    if (b->len) buf_putc(b, '&');
+    buf_puts(b, name);
+    buf_putc(b, '=');
+    esc_url(b, value);
+}
+
+static void qs_add_id(buf *b, const char *name, int64_t v)
+{
+    if (v <= 0) return;
+    char tmp[24];
+    snprintf(tmp, sizeof tmp, "%lld", (long long)v);
+    qs_add(b, name, tmp);
+}
+
+void filter_query_string(const filter_args *a, buf *b)
+{
+    qs_add_id(b, "plan", a->f.plan_id);
+    qs_add_id(b, "area", a->f.area_id);
+    qs_add_id(b, "unit", a->f.lead_unit_id);
+    qs_add_id(b, "coord", a->f.coord_unit_id);
+    qs_add(b, "status", a->status_s);
+    if (a->overdue) qs_add(b, "overdue", "1");
+    if (a->due_soon) qs_add(b, "due_soon", "1");
+    qs_add(b, "due_from", a->due_from);
+    qs_add(b, "due_to", a->due_to);
+    qs_add(b, "kind", a->f.dl_kind);
+    qs_add(b, "q", a->q);
+}
+
+due_info task_due(const req *r, const task_row *t)
+{
+    int32_t due = 0;
+    if (t->dl_due) cal_parse_iso(t->dl_due, &due);
+    return task_due_info(cal_default(), t->status, t->dl_kind, due, web_today(r), r->cfg->due_soon_days);
+}
+
+void html_due_badge(req *r, buf *b, const task_row *t)
+{
+    due_info d = task_due(r, t);
+    if (d.state == DUE_CLOSED || d.state == DUE_ON_TRACK) return;
+    html_printf(b, "<span class=\"badge %s\">%s", due_state_id(d.state), due_state_label(d.state));
+    if (d.state == DUE_OVERDUE) html_printf(b, " %d %s", d.working_days, _("ngày làm việc"));
+    else if (d.state == DUE_SOON) html_printf(b, ": %s %d %s", _("còn"), d.working_days, _("ngày làm việc"));
+    html_lit(b, "</span>");
+}
+
+void html_due_date(req *r, buf *b, const task_row *t)
+{
+    int32_t due;
+    if (!t->dl_due || !cal_parse_iso(t->dl_due, &due)) {
+        html_printf(b, "%s", t->deadline_text);
+        return;
+    }
+    char vn[11];
+    cal_format_vn(due, vn);
+    html_printf(b, "<span title=\"%s: %s\">%s (%s)</span>", _("Theo kế hoạch"), t->deadline_text, vn, cal_weekday_name_vi(due));
+    due_info d = task_due(r, t);
+    if (d.state == DUE_SOON || d.state == DUE_ON_TRACK)
+        html_printf(b, "<br><small class=\"muted\">%s %d %s %s</small>", _("Còn"), d.working_days,
+                    _("ngày làm việc tính đến"), vn);
+    else if (d.state == DUE_OVERDUE)
+        html_printf(b, "<br><small class=\"error\">%s %d %s</small>", _("Quá hạn"), d.working_days,
+                    _("ngày làm việc (không tính ngày nghỉ, lễ, Tết)"));
+}
+
+static json_t *str_or_null(const char *s) { return s ? json_string(s) : json_null(); }
+
+json_t *task_json(const req *r, const task_row *t, bool internal)
+{
+    json_t *coord = json_array();
+    for (int i = 0; i < t->ncoord; i++)
+        json_array_append_new(coord, json_pack("{s:I, s:s}", "id", (json_int_t)t->coord[i].id, "name", t->coord[i].name));
+    due_info d = task_due(r, t);
+    json_t *o = json_pack("{s:I, s:I, s:s, s:s, s:s, s:s, s:{s:I, s:s}, s:o, s:s, s:s, s:{s:s, s:o, s:o}, s:s, s:i, s:b, s:s}",
+        "id", (json_int_t)t->id, "plan_id", (json_int_t)t->plan_id, "area", t->area_no, "area_title", t->area_title,
+        "number", t->number, "title", t->title,
+        "lead_unit", "id", (json_int_t)t->lead.id, "name", t->lead.name,
+        "coordinating_units", coord, "product", t->product, "deadline_text", t->deadline_text,
+        "deadline", "kind", t->needs_date ? "unparsed" : t->dl_kind, "start", str_or_null(t->dl_start), "due", str_or_null(t->dl_due),
+        "status", status_id(t->status), "percent", t->status == ST_DONE ? 100 : t->percent,
+        "overdue", d.state == DUE_OVERDUE, "due_state", due_state_id(d.state));
+    if (!o) return json_null();
+    if (d.state == DUE_OVERDUE) json_object_set_new(o, "overdue_working_days", json_integer(d.working_days));
+    if (t->needs_date) json_object_set_new(o, "needs_date", json_true());
+    if (internal) json_object_set_new(o, "updated_at", json_string(t->updated_at));
+    return o;
+}
+
+void resp_json_value(resp *w, int status, json_t *v)
+{
+    char *s = json_dumps(v, JSON_COMPACT | JSON_ENSURE_ASCII * 0);
+    json_decref(v);
+    buf b = {0};
+    buf_puts(&b, s ? s : "null");
+    free(s);
+    resp_json_take(w, status, &b);
+}

@@ -1,0 +1,44 @@
+#ifndef CCHC_WEB_COMMON_H
+#define CCHC_WEB_COMMON_H
+/* Pieces shared by the HTML pages and their JSON twins: today's date, the task
+ * filter parsed from the query string, due-state rendering, task JSON. */
+#include "core/task_rules.h"
+#include "store/store_task.h"
+#include "web/http.h"
+#include <jansson.h>
+
+/* Today's date (JDN) in Vietnam (UTC+7), or cfg->today when configured. */
+int32_t web_today(const req *r);
+/* Today as ISO "YYYY-MM-DD" into out. */
+const char *web_today_iso(const req *r, char out[11]);
+
+/* The query-string values of a task filter, validated. */
+typedef struct {
+    task_filter f;
+    char soon_until[11], today[11], due_from[11], due_to[11];
+    const char *q;              /* owned by the request */
+    int64_t plan_id;
+    bool overdue, due_soon;
+    char status_s[16], view[16];
+} filter_args;
+/* Parses plan, area, unit (lead), coord, status, overdue, due_soon, due_from, due_to
+ * (YYYY-MM-DD or dd/mm/yyyy), kind, q and page from the query string. Returns false
+ * and fills w with a 400/422 error naming the field when a value is invalid. */
+bool parse_task_filter(req *r, resp *w, filter_args *a, int per_page);
+/* Appends the query string that reproduces a (without page) to b, URL-encoded. */
+void filter_query_string(const filter_args *a, buf *b);
+
+/* The due state of a task today. */
+due_info task_due(const req *r, const task_row *t);
+/* A due-state badge with the working-day count and the due date's explanation. */
+void html_due_badge(req *r, buf *b, const task_row *t);
+/* The due date (dd/mm/yyyy, weekday) with a one-line explanation. */
+void html_due_date(req *r, buf *b, const task_row *t);
+
+/* A task as JSON (new reference). internal=false leaves out internal fields. */
+json_t *task_json(const req *r, const task_row *t, bool internal);
+/* Moves a JSON value into the response (steals the reference). */
+void resp_json_value(resp *w, int status, json_t *v);
+/* True when the signed-in user may see internal (non-public) data. */
+bool can_read_internal(const req *r);
+#endif

@@ -1,0 +1,65 @@
+#ifndef CCHC_HANDLERS_H
+#define CCHC_HANDLERS_H
+/* Every route handler, grouped by the file that implements it. */
+#include "web/http.h"
+
+/* page_auth.c */
+void h_login_form(req *r, resp *w);
+void h_login_post(req *r, resp *w);
+void h_logout_post(req *r, resp *w);
+void h_api_session_post(req *r, resp *w);
+void h_api_session_delete(req *r, resp *w);
+/* page_profile.c */
+void h_profile(req *r, resp *w);
+void h_profile_password(req *r, resp *w);
+void h_profile_token_add(req *r, resp *w);
+void h_profile_token_revoke(req *r, resp *w);
+/* page_static.c */
+void h_static(req *r, resp *w);
+void h_file_download(req *r, resp *w);
+void h_healthz(req *r, resp *w);
+/* page_dashboard.c */
+void h_dashboard(req *r, resp *w);
+/* page_tasks.c */
+void h_task_list(req *r, resp *w);
+void h_my_tasks(req *r, resp *w);
+void h_task_view(req *r, resp *w);
+void h_task_update_post(req *r, resp *w);
+/* page_reports.c */
+void h_reports(req *r, resp *w);
+void h_period_open(req *r, resp *w);
+void h_period_view(req *r, resp *w);
+void h_unit_report_submit(req *r, resp *w);
+void h_unit_report_approve(req *r, resp *w);
+void h_department_report(req *r, resp *w);
+/* page_targets.c */
+void h_targets(req *r, resp *w);
+void h_target_measure_post(req *r, resp *w);
+/* page_public.c */
+void h_public_index(req *r, resp *w);
+void h_public_plan(req *r, resp *w);
+/* page_admin.c (units, users) and page_import.c */
+void h_admin_home(req *r, resp *w);
+void h_admin_units(req *r, resp *w);
+void h_admin_unit_add(req *r, resp *w);
+void h_admin_unit_change(req *r, resp *w);
+void h_admin_users(req *r, resp *w);
+void h_admin_user_add(req *r, resp *w);
+void h_admin_user_change(req *r, resp *w);
+void h_admin_import_form(req *r, resp *w);
+void h_admin_import_upload(req *r, resp *w);
+void h_admin_import_view(req *r, resp *w);
+void h_admin_import_confirm(req *r, resp *w);
+/* api_plans.c */
+void h_api_plans(req *r, resp *w);
+void h_api_plan(req *r, resp *w);
+void h_api_plan_tasks(req *r, resp *w);
+void h_api_task(req *r, resp *w);
+void h_api_task_update(req *r, resp *w);
+void h_api_units(req *r, resp *w);
+void h_api_targets(req *r, resp *w);
+void h_api_reports(req *r, resp *w);
+void h_api_report_period(req *r, resp *w);
+/* api_openapi.c */
+void h_api_openapi(req *r, resp *w);
+#endif

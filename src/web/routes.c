@@ -1,0 +1,63 @@
+/* The route table: every route with its capability, kind and CSRF rule.
+ * tests/unit/test_routes.c walks it: no route without a capability, no
+ * state-changing route without CSRF, every route in the OpenAPI file. */
+#include "web/router.h"
+#include "web/handlers.h"
+
+#define H KIND_HTML
+#define J KIND_JSON
+#define NOCSRF CSRF_NONE
+#define CSRF CSRF_SESSION
+
+const route ROUTES[] = {
+    /* method  pattern                           handler                  capability          kind csrf        body */
+    {"GET",  "/healthz",                         h_healthz,               CAP_PUBLIC,         J, NOCSRF,     BODY_DEFAULT, "Liveness check"},
+    {"GET",  "/static/{name}",                   h_static,                CAP_PUBLIC,         H, NOCSRF,     BODY_DEFAULT, "Bundled CSS and JS"},
+    {"GET",  "/login",                           h_login_form,            CAP_PUBLIC,         H, NOCSRF,     BODY_DEFAULT, "Login form"},
+    {"POST", "/login",                           h_login_post,            CAP_PUBLIC,         H, CSRF_LOGIN, BODY_DEFAULT, "Log in"},
+    {"POST", "/logout",                          h_logout_post,           CAP_LOGGED_IN,      H, CSRF,       BODY_DEFAULT, "Log out"},
+    {"GET",  "/profile",                         h_profile,               CAP_LOGGED_IN,      H, NOCSRF,     BODY_DEFAULT, "Profile and API tokens"},
+    {"POST", "/profile/password",                h_profile_password,      CAP_LOGGED_IN,      H, CSRF,       BODY_DEFAULT, "Change own password"},
+    {"POST", "/profile/tokens",                  h_profile_token_add,     CAP_LOGGED_IN,      H, CSRF,       BODY_DEFAULT, "Create an API token"},
+    {"POST", "/profile/tokens/{id}/revoke",      h_profile_token_revoke,  CAP_LOGGED_IN,      H, CSRF,       BODY_DEFAULT, "Revoke an API token"},
+    {"GET",  "/",                                h_dashboard,             CAP_READ_INTERNAL,  H, NOCSRF,     BODY_DEFAULT, "Dashboard"},
+    {"GET",  "/tasks",                           h_task_list,             CAP_READ_INTERNAL,  H, NOCSRF,     BODY_DEFAULT, "Task list with filters"},
+    {"GET",  "/my",                              h_my_tasks,              CAP_READ_INTERNAL,  H, NOCSRF,     BODY_DEFAULT, "Tasks of the user's unit"},
+    {"GET",  "/tasks/{id}",                      h_task_view,             CAP_READ_INTERNAL,  H, NOCSRF,     BODY_DEFAULT, "Task and timeline"},
+    {"POST", "/tasks/{id}/updates",              h_task_update_post,      CAP_UPDATE_TASK,    H, CSRF,       BODY_UPLOAD,  "Post a progress update"},
+    {"GET",  "/files/{sha}",                     h_file_download,         CAP_PUBLIC,         H, NOCSRF,     BODY_DEFAULT, "Download evidence"},
+    {"GET",  "/reports",                         h_reports,               CAP_READ_INTERNAL,  H, NOCSRF,     BODY_DEFAULT, "Reporting periods"},
+    {"POST", "/reports",                         h_period_open,           CAP_MANAGE_PLANS,   H, CSRF,       BODY_DEFAULT, "Open a reporting period"},
+    {"GET",  "/reports/{id}",                    h_period_view,           CAP_READ_INTERNAL,  H, NOCSRF,     BODY_DEFAULT, "Period: submissions"},
+    {"POST", "/reports/{id}/submit",             h_unit_report_submit,    CAP_SUBMIT_REPORT,  H, CSRF,       BODY_DEFAULT, "Submit a unit report"},
+    {"POST", "/reports/{id}/approve/{unit}",     h_unit_report_approve,   CAP_APPROVE_REPORT, H, CSRF,       BODY_DEFAULT, "Approve a unit report"},
+    {"GET",  "/reports/{id}/department",         h_department_report,     CAP_READ_INTERNAL,  H, NOCSRF,     BODY_DEFAULT, "Printable department report"},
+    {"GET",  "/targets",                         h_targets,               CAP_READ_INTERNAL,  H, NOCSRF,     BODY_DEFAULT, "Targets"},
+    {"POST", "/targets/{id}/measurements",       h_target_measure_post,   CAP_MANAGE_PLANS,   H, CSRF,       BODY_UPLOAD,  "Record a measured value"},
+    {"GET",  "/public",                          h_public_index,          CAP_PUBLIC,         H, NOCSRF,     BODY_DEFAULT, "Public plans"},
+    {"GET",  "/public/plans/{id}",               h_public_plan,           CAP_PUBLIC,         H, NOCSRF,     BODY_DEFAULT, "Public plan page"},
+    {"GET",  "/admin",                           h_admin_home,            CAP_ADMIN,          H, NOCSRF,     BODY_DEFAULT, "Administration"},
+    {"GET",  "/admin/units",                     h_admin_units,           CAP_ADMIN,          H, NOCSRF,     BODY_DEFAULT, "Unit tree"},
+    {"POST", "/admin/units",                     h_admin_unit_add,        CAP_ADMIN,          H, CSRF,       BODY_DEFAULT, "Add a unit"},
+    {"POST", "/admin/units/{id}",                h_admin_unit_change,     CAP_ADMIN,          H, CSRF,       BODY_DEFAULT, "Rename, merge or dissolve a unit"},
+    {"GET",  "/admin/users",                     h_admin_users,           CAP_ADMIN,          H, NOCSRF,     BODY_DEFAULT, "Users"},
+    {"POST", "/admin/users",                     h_admin_user_add,        CAP_ADMIN,          H, CSRF,       BODY_DEFAULT, "Add a user"},
+    {"POST", "/admin/users/{id}",                h_admin_user_change,     CAP_ADMIN,          H, CSRF,       BODY_DEFAULT, "Change a user"},
+    {"GET",  "/admin/imports",                   h_admin_import_form,     CAP_ADMIN,          H, NOCSRF,     BODY_DEFAULT, "Plan import form"},
+    {"POST", "/admin/imports",                   h_admin_import_upload,   CAP_ADMIN,          H, CSRF,       BODY_UPLOAD,  "Upload a plan CSV"},
+    {"GET",  "/admin/imports/{id}",              h_admin_import_view,     CAP_ADMIN,          H, NOCSRF,     BODY_DEFAULT, "Import preview"},
+    {"POST", "/admin/imports/{id}/confirm",      h_admin_import_confirm,  CAP_ADMIN,          H, CSRF,       BODY_DEFAULT, "Apply an import"},
+    {"POST", "/api/v1/session",                  h_api_session_post,      CAP_PUBLIC,         J, CSRF_LOGIN, BODY_DEFAULT, "Log in; returns csrf_token"},
+    {"DELETE", "/api/v1/session",                h_api_session_delete,    CAP_LOGGED_IN,      J, CSRF,       BODY_DEFAULT, "Log out"},
+    {"GET",  "/api/v1/openapi.json",             h_api_openapi,           CAP_PUBLIC,         J, NOCSRF,     BODY_DEFAULT, "This description"},
+    {"GET",  "/api/v1/plans",                    h_api_plans,             CAP_PUBLIC,         J, NOCSRF,     BODY_DEFAULT, "Plans"},
+    {"GET",  "/api/v1/plans/{id}",               h_api_plan,              CAP_PUBLIC,         J, NOCSRF,     BODY_DEFAULT, "A plan with areas"},
+    {"GET",  "/api/v1/plans/{id}/tasks",         h_api_plan_tasks,        CAP_PUBLIC,         J, NOCSRF,     BODY_DEFAULT, "Tasks of a plan (filters: area, unit, status, q, overdue, page)"},
+    {"GET",  "/api/v1/tasks/{id}",               h_api_task,              CAP_PUBLIC,         J, NOCSRF,     BODY_DEFAULT, "A task"},
+    {"POST", "/api/v1/tasks/{id}/updates",       h_api_task_update,       CAP_UPDATE_TASK,    J, CSRF,       BODY_UPLOAD,  "Post a progress update (JSON or multipart)"},
+    {"GET",  "/api/v1/units",                    h_api_units,             CAP_PUBLIC,         J, NOCSRF,     BODY_DEFAULT, "Units"},
+    {"GET",  "/api/v1/targets",                  h_api_targets,           CAP_PUBLIC,         J, NOCSRF,     BODY_DEFAULT, "Targets of a plan (?plan=)"},
+    {"GET",  "/api/v1/reports",                  h_api_reports,           CAP_READ_INTERNAL,  J, NOCSRF,     BODY_DEFAULT, "Reporting periods"},
+    {"GET",  "/api/v1/reports/{id}",             h_api_report_period,     CAP_READ_INTERNAL,  J, NOCSRF,     BODY_DEFAULT, "A period: submissions and department report data"},
+};
+const size_t ROUTES_COUNT = sizeof ROUTES / sizeof ROUTES[0];

@@ -1,0 +1,319 @@
+/* libmicrohttpd glue: request lifecycle, body limits, dispatch, security
+ * headers, access log (see server.h). */
+#include "web/server.h"
+#include "web/auth.h"
+#include "web/router.h"
+#include "core/i18n.h"
+#include "store/db.h"
+#include <microhttpd.h>
+#include <pthread.h>
+#include <signal.h>
+#include <sodium.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+#include <arpa/inet.h>
+#include <netinet/in.h>
+
+struct server {
+    struct MHD_Daemon *daemon;
+    const config *cfg;
+    char db_path[600];
+    pthread_mutex_t lock;
+    db *conns[256];          /* per-worker connections, closed at stop */
+    int nconns;
+    atomic_uint_fast64_t next_id;
+    atomic_int in_flight;
+};
+
+typedef struct {
+    uint64_t id;
+    struct timespec start;
+    char method[16];
+    char *path;
+    const route *rt;
+    bool path_known;
+    int early_status;        /* 413/414 decided before the body was read */
+    buf body;
+    size_t limit;
+    int status;
+    uint64_t bytes;
+    bool counted;
+} conn_state;
+
+static __thread db *t_db;
+static __thread server *t_db_owner;
+
+static db *worker_db(server *s)
+{
+    if (t_db && t_db_owner == s) return t_db;
+    char err[256];
+    db *d = db_open(s->db_path, err, sizeof err);
+    if (!d) { fprintf(stderr, "cchc: %s\n", err); return NULL; }
+    pthread_mutex_lock(&s->lock);
+    if (s->nconns < (int)(sizeof s->conns / sizeof s->conns[0])) s->conns[s->nconns++] = d;
+    pthread_mutex_unlock(&s->lock);
+    t_db = d;
+    t_db_owner = s;
+    return d;
+}
+
+const char *req_header(const req *r, const char *name)
+{
+    return MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, name);
+}
+
+const char *req_cookie(const req *r, const char *name)
+{
+    return MHD_lookup_connection_value(r->conn, MHD_COOKIE_KIND, name);
+}
+
+static enum MHD_Result collect_arg(void *cls, enum MHD_ValueKind kind, const char *key, const char *value)
+{
+    (void)kind;
+    req *r = cls;
+    if (r->nqs >= REQ_MAX_FIELDS) return MHD_NO;
+    r->qs[r->nqs].name = strdup(key);
+    r->qs[r->nqs].value = strdup(value ? value : "");
+    r->nqs++;
+    return MHD_YES;
+}
+
+static void client_ip(struct MHD_Connection *c, char out[64])
+{
+    const union MHD_ConnectionInfo *ci = MHD_get_connection_info(c, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+    out[0] = '\0';
+    if (!ci || !ci->client_addr) return;
+    const struct sockaddr *sa = ci->client_addr;
+    if (sa->sa_family == AF_INET)
+        inet_ntop(AF_INET, &((const struct sockaddr_in *)(const void *)sa)->sin_addr, out, 64);
+    else if (sa->sa_family == AF_INET6)
+        inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)(const void *)sa)->sin6_addr, out, 64);
+}
+
+static void add_security_headers(struct MHD_Response *resp, const req *r, bool html)
+{
+    char csp[256];
+    snprintf(csp, sizeof csp, "default-src 'self'; script-src 'self' 'nonce-%s'; style-src 'self'; img-src 'self' data:; "
+                              "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'", r->nonce);
+    MHD_add_response_header(resp, "Content-Security-Policy", csp);
+    MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
+    MHD_add_response_header(resp, "Referrer-Policy", "same-origin");
+    MHD_add_response_header(resp, "X-Frame-Options", "DENY");
+    if (html || r->user.role != ROLE_NONE) MHD_add_response_header(resp, "Cache-Control", "no-store");
+}
+
+static enum MHD_Result send_resp(struct MHD_Connection *c, conn_state *st, req *r, resp *w)
+{
+    struct MHD_Response *mr;
+    if (w->file_fd >= 0) {
+        mr = MHD_create_response_from_fd64(w->file_size, w->file_fd);
+        st->bytes = w->file_size;
+    } else {
+        size_t len = w->body.len;
+        char *body = buf_take(&w->body);
+        mr = MHD_create_response_from_buffer(len, body, MHD_RESPMEM_MUST_FREE);
+        st->bytes = len;
+    }
+    if (!mr) return MHD_NO;
+    if (w->content_type) MHD_add_response_header(mr, "Content-Type", w->content_type);
+    for (int i = 0; i < w->nheaders; i++) MHD_add_response_header(mr, w->headers[i][0], w->headers[i][1]);
+    add_security_headers(mr, r, w->content_type && strncmp(w->content_type, "text/html", 9) == 0);
+    st->status = w->status ? w->status : 200;
+    enum MHD_Result ret = MHD_queue_response(c, (unsigned)st->status, mr);
+    MHD_destroy_response(mr);
+    return ret;
+}
+
+static void parse_body(req *r)
+{
+    const char *ct = r->content_type;
+    if (strncasecmp(ct, "application/x-www-form-urlencoded", 33) == 0) {
+        r->nform = parse_urlencoded(r->body, r->body_len, r->form, REQ_MAX_FIELDS);
+    } else if (strncasecmp(ct, "multipart/form-data", 19) == 0) {
+        if (parse_multipart(ct, r->body, r->body_len, r->form, &r->nform, REQ_MAX_FIELDS,
+                            r->uploads, &r->nuploads, REQ_MAX_UPLOADS) != 0)
+            r->body_parse_error = true;
+    }
+}
+
+static void dispatch(server *s, conn_state *st, req *r, resp *w)
+{
+    r->want_json = strncmp(r->path, "/api/", 5) == 0 || (st->rt && st->rt->kind == KIND_JSON);
+    r->db = worker_db(s);
+    if (!r->db) { resp_error(r, w, 503, "unavailable", _("Cơ sở dữ liệu không sẵn sàng."), NULL); return; }
+    auth_identify(r, w);
+    if (st->early_status == 414) { resp_error(r, w, 414, "uri_too_long", _("Địa chỉ quá dài."), NULL); return; }
+    if (!st->rt) {
+        if (st->path_known) resp_error(r, w, 405, "method_not_allowed", _("Phương thức không được hỗ trợ."), NULL);
+        else resp_error(r, w, 404, "not_found", _("Không tìm thấy trang hoặc tài nguyên."), NULL);
+        return;
+    }
+    if (st->early_status == 413) {
+        resp_error(r, w, 413, "payload_too_large", _("Dữ liệu gửi lên vượt quá giới hạn cho phép."), NULL);
+        return;
+    }
+    parse_body(r);
+    if (!router_authorize(r, w)) return;
+    if (r->body_parse_error) {
+        resp_error(r, w, 400, "bad_request", _("Nội dung gửi lên không đúng định dạng."), NULL);
+        return;
+    }
+    r->route->fn(r, w);
+    if (w->status == 0) w->status = 200;
+}
+
+static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const char *url, const char *method,
+                                  const char *version, const char *upload_data, size_t *upload_size, void **con_cls)
+{
+    (void)version;
+    server *s = cls;
+    conn_state *st = *con_cls;
+    if (!st) {
+        st = calloc(1, sizeof *st);
+        if (!st) return MHD_NO;
+        *con_cls = st;
+        clock_gettime(CLOCK_MONOTONIC, &st->start);
+        st->id = atomic_fetch_add(&s->next_id, 1) + 1;
+        snprintf(st->method, sizeof st->method, "%s", method);
+        st->path = strdup(url);
+        atomic_fetch_add(&s->in_flight, 1);
+        st->counted = true;
+        if (strlen(url) > s->cfg->max_url) { st->early_status = 414; return MHD_YES; }
+        req probe = {0};
+        st->rt = router_match(method, url, &probe, &st->path_known);
+        req_free(&probe);
+        st->limit = st->rt ? router_body_limit(st->rt, s->cfg) : s->cfg->max_form;
+        const char *cl = MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH);
+        if (cl && strtoull(cl, NULL, 10) > st->limit) st->early_status = 413;
+        return MHD_YES;
+    }
+    if (*upload_size) {
+        if (!st->early_status) {
+            if (st->body.len + *upload_size > st->limit) { st->early_status = 413; buf_free(&st->body); }
+            else buf_add(&st->body, upload_data, *upload_size);
+        }
+        *upload_size = 0;
+        return MHD_YES;
+    }
+    req r = {0};
+    resp w = {.file_fd = -1};
+    r.method = method;
+    r.path = url;
+    r.conn = c;
+    r.cfg = s->cfg;
+    r.id = st->id;
+    r.route = st->rt;
+    r.body = buf_str(&st->body);
+    r.body_len = st->body.len;
+    const char *ct = MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_TYPE);
+    r.content_type = ct ? ct : "";
+    const char *q = strchr(url, '?');
+    r.query = q ? q + 1 : "";
+    client_ip(c, r.client_ip);
+    unsigned char nonce_raw[16];
+    randombytes_buf(nonce_raw, sizeof nonce_raw);
+    sodium_bin2base64(r.nonce, sizeof r.nonce, nonce_raw, sizeof nonce_raw, sodium_base64_VARIANT_ORIGINAL_NO_PADDING);
+    MHD_get_connection_values(c, MHD_GET_ARGUMENT_KIND, collect_arg, &r);
+    if (st->rt) {       /* re-match to fill the path parameters of this request */
+        bool known;
+        r.route = router_match(method, url, &r, &known);
+    }
+    dispatch(s, st, &r, &w);
+    enum MHD_Result ret = send_resp(c, st, &r, &w);
+    req_free(&r);
+    resp_free(&w);
+    return ret;
+}
+
+static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls, enum MHD_RequestTerminationCode toe)
+{
+    (void)c; (void)toe;
+    server *s = cls;
+    conn_state *st = *con_cls;
+    if (!st) return;
+    if (s->cfg->access_log) {
+        struct timespec end;
+        clock_gettime(CLOCK_MONOTONIC, &end);
+        long long us = (end.tv_sec - st->start.tv_sec) * 1000000LL + (end.tv_nsec - st->start.tv_nsec) / 1000;
+        fprintf(stderr, "access id=%llu %s %s %d %llu %lldus\n", (unsigned long long)st->id, st->method,
+                st->path ? st->path : "-", st->status, (unsigned long long)st->bytes, us);
+    }
+    if (st->counted) atomic_fetch_sub(&s->in_flight, 1);
+    buf_free(&st->body);
+    free(st->path);
+    free(st);
+    *con_cls = NULL;
+}
+
+server *server_start(const config *cfg, char *err, size_t errlen)
+{
+    if (auth_init() != 0) { snprintf(err, errlen, "libsodium init failed"); return NULL; }
+    server *s = calloc(1, sizeof *s);
+    if (!s) { snprintf(err, errlen, "out of memory"); return NULL; }
+    s->cfg = cfg;
+    pthread_mutex_init(&s->lock, NULL);
+    snprintf(s->db_path, sizeof s->db_path, "%s/cchc.db", cfg->data_dir);
+    struct sockaddr_in addr = {.sin_family = AF_INET, .sin_port = htons((uint16_t)cfg->listen_port)};
+    if (inet_pton(AF_INET, cfg->listen_addr, &addr.sin_addr) != 1) {
+        snprintf(err, errlen, "invalid listen address %s (IPv4 expected)", cfg->listen_addr);
+        free(s);
+        return NULL;
+    }
+    unsigned threads = cfg->threads > 0 ? (unsigned)cfg->threads : (unsigned)sysconf(_SC_NPROCESSORS_ONLN);
+    if (threads < 1) threads = 1;
+    /* Poll mode with an internal thread pool: MHD 0.9.75's epoll mode stalls a
+     * worker when exactly 128·k connections become ready at once. */
+    s->daemon = MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_POLL | MHD_USE_ERROR_LOG,
+        0, NULL, NULL, on_request, s,
+        MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&addr,
+        MHD_OPTION_THREAD_POOL_SIZE, threads,
+        MHD_OPTION_CONNECTION_MEMORY_LIMIT, cfg->conn_memory,
+        MHD_OPTION_CONNECTION_LIMIT, (unsigned)cfg->max_connections,
+        MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned)cfg->per_ip_connections,
+        MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)cfg->timeout_seconds,
+        MHD_OPTION_NOTIFY_COMPLETED, on_completed, s,
+        MHD_OPTION_LISTENING_ADDRESS_REUSE, 1,
+        MHD_OPTION_END);
+    if (!s->daemon) {
+        snprintf(err, errlen, "cannot listen on %s:%d", cfg->listen_addr, cfg->listen_port);
+        free(s);
+        return NULL;
+    }
+    return s;
+}
+
+uint16_t server_port(const server *s)
+{
+    const union MHD_DaemonInfo *di = MHD_get_daemon_info(s->daemon, MHD_DAEMON_INFO_BIND_PORT);
+    return di ? di->port : 0;
+}
+
+void server_stop(server *s, int drain_ms)
+{
+    if (!s) return;
+    MHD_socket fd = MHD_quiesce_daemon(s->daemon);
+    for (int waited = 0; atomic_load(&s->in_flight) > 0 && waited < drain_ms; waited += 10) usleep(10000);
+    MHD_stop_daemon(s->daemon);
+    if (fd != MHD_INVALID_SOCKET) close(fd);
+    for (int i = 0; i < s->nconns; i++) db_close(s->conns[i]);
+    pthread_mutex_destroy(&s->lock);
+    free(s);
+}
+
+void server_run_until_signal(server *s)
+{
+    sigset_t set;
+    sigemptyset(&set);
+    sigaddset(&set, SIGTERM);
+    sigaddset(&set, SIGINT);
+    int sig = 0;
+    sigwait(&set, &sig);
+    fprintf(stderr, "cchc: signal %d, draining\n", sig);
+    server_stop(s, 5000);
+}

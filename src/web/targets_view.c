@@ -1,0 +1,91 @@
+/* Target evaluation and rendering (see targets_view.h). */
+#include "web/targets_view.h"
+#include "core/i18n.h"
+#include "web/html.h"
+#include <stdio.h>
+#include <string.h>
+
+target_eval target_evaluate(req *r, const target_row *t)
+{
+    target_eval e = {0};
+    const char *name = NULL;
+    if (target_source_computed(t->source, &name) && strcmp(name, "plan_tasks_done_rate") == 0) {
+        long done = 0, total = 0;
+        if (store_plan_done_counts(r->db, t->plan_id, &done, &total) == DB_OK && rate_percent(done, total, &e.actual)) {
+            e.has_actual = e.computed = true;
+            e.basis = _("Hệ thống tự tính: nhiệm vụ hoàn thành / tổng số nhiệm vụ của kế hoạch");
+        }
+    } else if (t->has_measure) {
+        e.has_actual = true;
+        e.actual = t->measured;
+        e.basis = _("Số liệu đo được do Văn phòng nhập, kèm minh chứng");
+    } else if (name) {
+        e.basis = _("Sẽ được hệ thống tự tính khi có dữ liệu (Một cửa điện tử, khảo sát...)");
+    }
+    e.verdict = target_check(t->comparator, t->target, e.has_actual, e.actual);
+    return e;
+}
+
+static void target_value(buf *b, const target_row *t)
+{
+    if (!strcmp(t->comparator, "qualitative") || !t->has_target) { html_printf(b, "%s", _("Định tính")); return; }
+    char v[32];
+    snprintf(v, sizeof v, "%g", t->target);
+    html_printf(b, "%s %s %s", t->comparator, v, t->unit);
+}
+
+static void measure_form(req *r, buf *b, const target_row *t)
+{
+    html_printf(b, "<details class=\"no-print\"><summary>%s</summary><form method=\"post\" action=\"/targets/%D/measurements\" "
+                   "enctype=\"multipart/form-data\" class=\"stack\">", _("Nhập số liệu đo được"), t->id);
+    html_csrf_field(r, b);
+    html_printf(b, "<label>%s<input name=\"value\" inputmode=\"decimal\" required maxlength=\"20\"></label>"
+                   "<label>%s<input name=\"measured_on\" placeholder=\"dd/mm/yyyy\" required maxlength=\"10\"></label>"
+                   "<label>%s<textarea name=\"note\" maxlength=\"2000\"></textarea></label>"
+                   "<label>%s<input type=\"file\" name=\"files\"></label><button type=\"submit\">%s</button></form></details>",
+                _("Giá trị"), _("Ngày đo"), _("Ghi chú"), _("Minh chứng"), _("Lưu"));
+}
+
+void html_targets_table(req *r, buf *b, const target_row *rows, int n, bool with_forms)
+{
+    html_printf(b, "<div class=\"table-wrap\"><table class=\"responsive targets\"><thead><tr><th>%s</th><th>%s</th><th>%s</th>"
+                   "<th>%s</th><th>%s</th><th>%s</th></tr></thead><tbody>",
+                _("Mã"), _("Chỉ tiêu"), _("Giai đoạn"), _("Mục tiêu"), _("Thực tế"), _("Đánh giá"));
+    for (int i = 0; i < n; i++) {
+        const target_row *t = &rows[i];
+        target_eval e = target_evaluate(r, t);
+        html_printf(b, "<tr><td>%s</td><td>%s", t->code, t->text);
+        if (e.basis) html_printf(b, "<br><small class=\"muted\">%s</small>", e.basis);
+        if (with_forms && !e.computed && strcmp(t->comparator, "qualitative")) measure_form(r, b, t);
+        html_printf(b, "</td><td data-label=\"%s\">%s</td><td data-label=\"%s\">", _("Giai đoạn"), t->period, _("Mục tiêu"));
+        target_value(b, t);
+        html_printf(b, "</td><td data-label=\"%s\">", _("Thực tế"));
+        if (e.has_actual) {
+            char v[32];
+            snprintf(v, sizeof v, "%g", e.actual);
+            html_printf(b, "%s %s", v, t->unit);
+            if (!e.computed && t->measure_sha)
+                html_printf(b, "<br><a href=\"/files/%U\">%s</a>", t->measure_sha, t->measure_file ? t->measure_file : _("minh chứng"));
+        } else {
+            html_lit(b, "—");
+        }
+        html_printf(b, "</td><td data-label=\"%s\"><span class=\"badge %s\">%s</span></td></tr>", _("Đánh giá"),
+                    target_verdict_id(e.verdict), target_verdict_label(e.verdict));
+    }
+    if (n == 0) html_printf(b, "<tr><td colspan=\"6\" class=\"muted\">%s</td></tr>", _("Kế hoạch chưa có chỉ tiêu."));
+    html_lit(b, "</tbody></table></div>");
+}
+
+json_t *target_json(req *r, const target_row *t)
+{
+    target_eval e = target_evaluate(r, t);
+    json_t *o = json_pack("{s:I, s:I, s:s, s:s, s:s, s:s, s:s, s:s, s:s}", "id", (json_int_t)t->id, "plan_id", (json_int_t)t->plan_id,
+                          "code", t->code, "text", t->text, "comparator", t->comparator, "unit", t->unit, "period", t->period,
+                          "source", t->source, "verdict", target_verdict_id(e.verdict));
+    if (!o) return json_null();
+    json_object_set_new(o, "value", t->has_target ? json_real(t->target) : json_null());
+    json_object_set_new(o, "actual", e.has_actual ? json_real(e.actual) : json_null());
+    json_object_set_new(o, "computed", json_boolean(e.computed));
+    if (t->has_measure && t->measured_on) json_object_set_new(o, "measured_on", json_string(t->measured_on));
+    return o;
+}

@@ -1,0 +1,24 @@
+#ifndef CCHC_TARGETS_VIEW_H
+#define CCHC_TARGETS_VIEW_H
+/* The actual value of a target: computed from the system's own data where it
+ * holds it, otherwise the latest measured value entered with evidence. */
+#include "core/indicators.h"
+#include "store/store_target.h"
+#include "web/http.h"
+#include <jansson.h>
+
+typedef struct {
+    bool has_actual;
+    double actual;
+    bool computed;             /* the system computed it */
+    const char *basis;         /* how it was obtained (translatable text) */
+    target_verdict verdict;
+} target_eval;
+
+/* Evaluates target t for the plan it belongs to. */
+target_eval target_evaluate(req *r, const target_row *t);
+/* Renders the targets of a plan as a table; with_forms adds measurement forms. */
+void html_targets_table(req *r, buf *b, const target_row *rows, int n, bool with_forms);
+/* A target as JSON (new reference). */
+json_t *target_json(req *r, const target_row *t);
+#endif

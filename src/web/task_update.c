@@ -1,0 +1,128 @@
+/* Progress updates (see task_update.h). */
+#include "web/task_update.h"
+#include "core/i18n.h"
+#include "store/store_audit.h"
+#include "store/store_task.h"
+#include "store/store_unit.h"
+#include "web/upload.h"
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define MAX_NOTE 4000
+#define FAIL(e, st, c, m, f) (*(e) = (update_error){(st), (c), (m), (f)})
+#define MAX_FILES 8
+
+typedef struct {
+    update_input in;
+    evidence_ref files[MAX_FILES];
+    int64_t id;
+} update_txn;
+
+static int run_update(db *d, void *ctx)
+{
+    update_txn *t = ctx;
+    t->id = store_task_add_update(d, &t->in);
+    return t->id > 0 ? DB_OK : DB_ERR;
+}
+
+static bool validate(update_error *err, const update_fields *in, int *status, int *percent)
+{
+    *status = in->status ? status_parse(in->status) : -1;
+    if (*status < 0) {
+        FAIL(err, 422, "invalid_status", _("Trạng thái không hợp lệ."), "status");
+        return false;
+    }
+    char *end = NULL;
+    long p = in->percent && *in->percent ? strtol(in->percent, &end, 10) : (*status == ST_DONE ? 100 : 0);
+    if ((end && *end) || p < 0 || p > 100) {
+        FAIL(err, 422, "invalid_percent", _("Tỷ lệ hoàn thành phải là số từ 0 đến 100."), "percent");
+        return false;
+    }
+    *percent = (int)p;
+    if (in->note && strlen(in->note) > MAX_NOTE) {
+        FAIL(err, 422, "too_long", _("Ghi chú quá dài (tối đa 4000 byte)."), "note");
+        return false;
+    }
+    return true;
+}
+
+/* Decides whether the caller may update the task and whether as the lead. */
+static bool authorize(req *r, update_error *err, int64_t task_id, const task_row *t, bool *is_lead)
+{
+    *is_lead = true;
+    (void)t;
+    /* The Office coordinates the whole plan (and admins may correct it): their update sets the status. */
+    if (r->user.role == ROLE_ADMIN || r->user.role == ROLE_OFFICE) return true;
+    if (r->user.unit_id && store_unit_involved(r->db, task_id, r->user.unit_id, is_lead)) return true;
+    char after[160];
+    snprintf(after, sizeof after, "{\"unit_id\":%lld,\"reason\":\"not_involved\"}", (long long)r->user.unit_id);
+    store_audit(r->db, r->user.id, r->user.username, "task_update_denied", "task", task_id, NULL, after);
+    FAIL(err, 403, "forbidden", _("Đơn vị của bạn không chủ trì hoặc phối hợp nhiệm vụ này."), NULL);
+    return false;
+}
+
+static bool store_uploads(req *r, update_error *err, update_txn *t, bool public)
+{
+    for (int i = 0; i < r->nuploads; i++) {
+        const upload *u = &r->uploads[i];
+        if (strcmp(u->field, "files") != 0) continue;
+        if (t->in.nfiles == MAX_FILES) {
+            FAIL(err, 422, "too_many_files", _("Tối đa 8 tệp cho một lần cập nhật."), "files");
+            return false;
+        }
+        evidence_ref *e = &t->files[t->in.nfiles];
+        if (upload_store(r, u, e->sha256) != DB_OK) {
+            FAIL(err, 500, "storage_failed", _("Không lưu được tệp minh chứng."), "files");
+            return false;
+        }
+        e->filename = u->filename;
+        e->public = public;
+        t->in.nfiles++;
+    }
+    return true;
+}
+
+static bool check_types(req *r, update_error *err)
+{
+    for (int i = 0; i < r->nuploads; i++) {
+        const upload *u = &r->uploads[i];
+        if (strcmp(u->field, "files") != 0) continue;
+        if (strlen(u->filename) > 200) {
+            FAIL(err, 422, "filename_too_long", _("Tên tệp quá dài (tối đa 200 byte)."), "files");
+            return false;
+        }
+        if (!upload_allowed_type(u->data, u->len, u->filename)) {
+            FAIL(err, 415, "unsupported_file_type", _("Loại tệp không được phép. Chỉ nhận PDF, DOCX, XLSX, ODT, JPEG, PNG."), "files");
+            return false;
+        }
+    }
+    return true;
+}
+
+int64_t task_update_apply(req *r, int64_t task_id, const update_fields *in, update_error *err)
+{
+    task_row task;
+    if (task_id <= 0 || !store_task_get(r->db, task_id, &task)) {
+        FAIL(err, 404, "not_found", _("Không tìm thấy nhiệm vụ."), NULL);
+        return 0;
+    }
+    int status, percent;
+    bool is_lead;
+    update_txn t = {0};
+    int64_t result = 0;
+    if (!validate(err, in, &status, &percent) || !authorize(r, err, task_id, &task, &is_lead) ||
+        !check_types(r, err) || !store_uploads(r, err, &t, in->files_public && is_lead))
+        goto done;
+    t.in = (update_input){task_id, r->user.id, r->user.unit_id, r->user.username, is_lead,
+                          (task_status)status, status == ST_DONE ? 100 : percent, in->note ? in->note : "",
+                          t.files, t.in.nfiles};
+    if (db_txn(r->db, true, run_update, &t) != DB_OK) {
+        FAIL(err, 500, "internal", _("Không ghi được cập nhật. Vui lòng thử lại."), NULL);
+        goto done;
+    }
+    result = t.id;
+done:
+    task_row_free(&task);
+    return result;
+}
