@@ -44,10 +44,12 @@ build/asan/gen/embed.o: build/gen/embed.c
 
 build/rel/%.o: %.c
 	@mkdir -p $(@D)
-	$(CC) $(CSTD) $(WARN) $(REL_FLAGS) $(PKG_CFLAGS) -MMD -MP -c $< -o $@
+	@echo "  CC      $<"
+	@$(CC) $(CSTD) $(WARN) $(REL_FLAGS) $(PKG_CFLAGS) -MMD -MP -c $< -o $@
 build/asan/%.o: %.c
 	@mkdir -p $(@D)
-	$(CC) $(CSTD) $(WARN) $(ASAN_FLAGS) $(PKG_CFLAGS) -MMD -MP -c $< -o $@
+	@echo "  CC asan $<"
+	@$(CC) $(CSTD) $(WARN) $(ASAN_FLAGS) $(PKG_CFLAGS) -MMD -MP -c $< -o $@
 
 build/rel/libcchc.a: $(REL_OBJ)
 	rm -f $@; ar rcs $@ $^
@@ -59,12 +61,17 @@ build/cchc: build/rel/src/main.o build/rel/libcchc.a
 build/asan/cchc: build/asan/src/main.o build/asan/libcchc.a
 	$(CC) $(ASAN_FLAGS) -o $@ $^ $(PKG_LIBS)
 
-build/asan/tests/%: tests/unit/%.c build/asan/libcchc.a $(SUP_OBJ)
+build/asan/libsupport.a: $(SUP_OBJ)
+	rm -f $@; ar rcs $@ $^
+
+build/asan/tests/%: tests/unit/%.c build/asan/libcchc.a build/asan/libsupport.a
 	@mkdir -p $(@D)
-	$(CC) $(CSTD) $(WARN) $(ASAN_FLAGS) $(PKG_CFLAGS) -Itests -o $@ $< $(SUP_OBJ) build/asan/libcchc.a $(PKG_LIBS) -lcmocka -lcurl
-build/asan/tests/%: tests/http/%.c build/asan/libcchc.a $(SUP_OBJ)
+	@echo "  LD test $@"
+	@$(CC) $(CSTD) $(WARN) $(ASAN_FLAGS) $(PKG_CFLAGS) -Itests -o $@ $< build/asan/libsupport.a build/asan/libcchc.a $(PKG_LIBS) -lcmocka -lcurl
+build/asan/tests/%: tests/http/%.c build/asan/libcchc.a build/asan/libsupport.a
 	@mkdir -p $(@D)
-	$(CC) $(CSTD) $(WARN) $(ASAN_FLAGS) $(PKG_CFLAGS) -Itests -o $@ $< $(SUP_OBJ) build/asan/libcchc.a $(PKG_LIBS) -lcmocka -lcurl
+	@echo "  LD test $@"
+	@$(CC) $(CSTD) $(WARN) $(ASAN_FLAGS) $(PKG_CFLAGS) -Itests -o $@ $< build/asan/libsupport.a build/asan/libcchc.a $(PKG_LIBS) -lcmocka -lcurl
 
 run: deps build/cchc
 	@test -f var/cchc.db || build/cchc init --data var --demo
@@ -90,7 +97,7 @@ bench: build/cchc
 	@bench/run
 
 fuzz:
-	@bench/../tests/fuzz/run
+	@tests/fuzz/run
 
 clean:
 	rm -rf build

@@ -1,13 +1,17 @@
-/* cli_calendar.c — `cchc calendar ...` subcommands (no database needed). */
+/* cli_calendar.c — `cchc calendar ...` subcommands: the bundled calendar, or
+ * with --db FILE the calendar with the admin edits stored in that database. */
 #include "cli_calendar.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "calendar_default.h"
 #include "core/deadline.h"
 #include "core/lunar.h"
+#include "store/store_calendar.h"
 
 #define EXIT_USAGE 1
 #define EXIT_INVALID 2
@@ -19,6 +23,7 @@ typedef struct {
     int npos;
     bool help, json, leap, hours, count_first, explain;
     const char *cutoff, *at, *db;
+    const cal_calendar *cal;   /* from --db; NULL: the bundled calendar */
 } cli_args;
 
 static const char USAGE[] =
@@ -30,6 +35,8 @@ static const char USAGE[] =
     "  add YYYY-MM-DD N [options]       the N-th working day after the date\n"
     "  due DATE DURATION [options]      deadline from a duration string\n"
     "  holidays YYYY                    days off and make-up days of a year\n"
+    "  --db FILE                        use the admin edits (added/removed days,\n"
+    "                                   confirmed years) stored in that cchc database\n"
     "Run `cchc calendar COMMAND --help` for details.\n";
 
 static const char *const HELP[][2] = {
@@ -123,6 +130,32 @@ static bool parse_int(const char *s, int lo, int hi, int *out)
     return true;
 }
 
+/* The calendar a command counts on. */
+static const cal_calendar *calendar_of(const cli_args *a)
+{
+    return a->cal ? a->cal : cal_default();
+}
+
+/* The calendar of the database at path (bundled data plus its admin edits);
+ * NULL with a message on stderr. The caller frees it. */
+static cal_calendar *load_db_calendar(const char *path)
+{
+    char err[512];
+    if (access(path, R_OK | W_OK) != 0) {     /* db_open would create a new, empty database */
+        fprintf(stderr, "cchc calendar: --db %s: %s\n", path, strerror(errno));
+        return NULL;
+    }
+    db *d = db_open(path, err, sizeof err);
+    if (!d) {
+        fprintf(stderr, "cchc calendar: --db: %s\n", err);
+        return NULL;
+    }
+    cal_calendar *cal = store_calendar_build(d, err, sizeof err);
+    db_close(d);
+    if (!cal) fprintf(stderr, "cchc calendar: --db %s: %s\n", path, err);
+    return cal;
+}
+
 /* ---- Subcommands ------------------------------------------------------------- */
 
 static int cmd_to_lunar(const cli_args *a)
@@ -183,7 +216,7 @@ static int cmd_is_working_day(const cli_args *a)
     const char *reason;
     if (a->npos != 1) return usage_error("is-working-day", "expected one date");
     if (!cal_parse_date(a->pos[0], &jdn)) return invalid("is-working-day", "not a date", a->pos[0]);
-    const cal_calendar *cal = cal_default();
+    const cal_calendar *cal = calendar_of(a);
     bool working = cal_is_working_day(cal, jdn, &reason);
     printf("%s %s%s\n", working ? "yes" : "no", reason, year_provisional(cal, jdn) ? " (tạm tính)" : "");
     return 0;
@@ -237,7 +270,7 @@ static int cmd_add(const cli_args *a)
     if (a->npos != 2) return usage_error("add", "expected DATE N");
     if (!receipt_moment(a->pos[0], a->at, &start)) return invalid("add", "not a date/time", a->pos[0]);
     if (!parse_int(a->pos[1], 0, 100000, &n)) return invalid("add", "N must be 0…100000", a->pos[1]);
-    d = dl_make(cal_default(), start, (dl_duration){a->hours ? DL_UNIT_WORKING_HOURS : DL_UNIT_WORKING_DAYS, n});
+    d = dl_make(calendar_of(a), start, (dl_duration){a->hours ? DL_UNIT_WORKING_HOURS : DL_UNIT_WORKING_DAYS, n});
     if (!make_rule(a, &d.rule)) return invalid("add", "bad --cutoff (HH:MM)", a->cutoff);
     return print_deadline(&d, a->hours, a->explain);
 }
@@ -249,7 +282,7 @@ static int cmd_due(const cli_args *a)
     if (a->npos != 2) return usage_error("due", "expected DATE DURATION");
     if (!receipt_moment(a->pos[0], a->at, &start)) return invalid("due", "not a date/time", a->pos[0]);
     if (!dl_parse_duration(a->pos[1], &dur)) return invalid("due", "not a duration", a->pos[1]);
-    dl_deadline d = dl_make(cal_default(), start, dur);
+    dl_deadline d = dl_make(calendar_of(a), start, dur);
     if (!make_rule(a, &d.rule)) return invalid("due", "bad --cutoff (HH:MM)", a->cutoff);
     return print_deadline(&d, true, true);
 }
@@ -273,7 +306,7 @@ static int cmd_holidays(const cli_args *a)
     if (a->npos != 1) return usage_error("holidays", "expected a year");
     if (!parse_int(a->pos[0], CAL_MIN_YEAR, CAL_MAX_YEAR, &y))
         return invalid("holidays", "expected a year 1900–2199", a->pos[0]);
-    const cal_calendar *cal = cal_default();
+    const cal_calendar *cal = calendar_of(a);
     const cal_day *days = cal_year_days(cal, y, &n);
     const char *status = cal_year_status_name(cal_year_status_of(cal, y));
     if (a->json) {
@@ -325,8 +358,12 @@ int cli_calendar(int argc, char **argv)
             fputs(help_for(argv[1]), stdout);
             return 0;
         }
+        cal_calendar *from_db = NULL;
+        if (a.db && !(from_db = load_db_calendar(a.db))) return EXIT_INVALID;
+        a.cal = from_db;
         int rc = COMMANDS[i].run(&a);
         fflush(stdout);
+        cal_free(from_db);
         return rc;
     }
     fprintf(stderr, "cchc calendar: unknown command \"%s\"\n%s", argv[1], USAGE);

@@ -64,13 +64,13 @@ void esc_json(buf *b, const char *s)
 
 void esc_content_disposition(buf *b, const char *filename)
 {
-    char *ascii = fold_dup(filename ? filename : "file");
+    char ascii[256];
+    fold_ascii(filename ? filename : "file", ascii, sizeof ascii);
     buf_puts(b, "attachment; filename=\"");
-    for (const unsigned char *p = (const unsigned char *)(ascii ? ascii : "file"); *p; p++)
+    for (const unsigned char *p = (const unsigned char *)ascii; *p; p++)
         buf_putc(b, (*p < 0x20 || *p >= 0x7F || *p == '"' || *p == '\\' || *p == '/') ? '_' : (char)*p);
     buf_puts(b, "\"; filename*=UTF-8''");
     esc_url(b, filename ? filename : "file");
-    free(ascii);
 }
 
 static int hexval(char c)

@@ -1,5 +1,6 @@
 /* Diacritic folding for Vietnamese search (see fold.h). */
 #include "core/fold.h"
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -55,7 +56,16 @@ static uint32_t utf8_decode(const unsigned char *s, size_t *len)
     return cp;
 }
 
-size_t fold_text(const char *in, char *out, size_t outlen)
+/* True when cp is an uppercase letter of the ranges fold_codepoint maps. */
+static bool is_upper(uint32_t cp)
+{
+    if (cp >= 'A' && cp <= 'Z') return true;
+    if (cp >= 0xC0 && cp <= 0xDE) return cp != 0xD7;
+    if ((cp >= 0x0100 && cp <= 0x017F) || (cp >= 0x1EA0 && cp <= 0x1EF9)) return (cp & 1) == 0;
+    return cp == 0x01A0 || cp == 0x01AF;
+}
+
+static size_t fold_impl(const char *in, char *out, size_t outlen, bool keep_case)
 {
     if (outlen == 0) return 0;
     const unsigned char *s = (const unsigned char *)in;
@@ -67,7 +77,7 @@ size_t fold_text(const char *in, char *out, size_t outlen)
         int f = fold_codepoint(cp);
         if (f > 0) {
             if (o + 1 >= outlen) break;
-            out[o++] = (char)f;
+            out[o++] = (char)((keep_case && is_upper(cp) && f >= 'a' && f <= 'z') ? f - 32 : f);
         } else if (f < 0) {
             if (o + n >= outlen) break;
             memcpy(out + o, s, n);
@@ -77,6 +87,16 @@ size_t fold_text(const char *in, char *out, size_t outlen)
     }
     out[o] = '\0';
     return o;
+}
+
+size_t fold_text(const char *in, char *out, size_t outlen)
+{
+    return fold_impl(in, out, outlen, false);
+}
+
+size_t fold_ascii(const char *in, char *out, size_t outlen)
+{
+    return fold_impl(in, out, outlen, true);
 }
 
 char *fold_dup(const char *in)

@@ -6,6 +6,8 @@
  * bytes plus NUL into out (never splits a character); returns the length written.
  * Invalid UTF-8 bytes are skipped. */
 size_t fold_text(const char *in, char *out, size_t outlen);
-/* Same, returning a malloc'd string the caller frees (NULL on OOM). */
+/* Like fold_text but keeps letter case ("Báo cáo" → "Bao cao"): for ASCII fallbacks of names. */
+size_t fold_ascii(const char *in, char *out, size_t outlen);
+/* Same as fold_text, returning a malloc'd string the caller frees (NULL on OOM). */
 char *fold_dup(const char *in);
 #endif

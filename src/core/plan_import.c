@@ -115,6 +115,30 @@ bool pi_parse_date(const char *s, char iso[11])
     return true;
 }
 
+static long days_from_civil(int y, int m, int d)
+{
+    y -= m <= 2;
+    long era = (y >= 0 ? y : y - 399) / 400, yoe = y - era * 400;
+    long doy = (153L * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+    return era * 146097 + yoe * 365 + yoe / 4 - yoe / 100 + doy - 719468;
+}
+
+bool pi_date_add_days(const char *iso, int days, char out[11])
+{
+    char checked[11];
+    int y, m, d;
+    if (!iso || strlen(iso) != 10 || !pi_parse_date(iso, checked) || sscanf(iso, "%4d-%2d-%2d", &y, &m, &d) != 3) return false;
+    long z = days_from_civil(y, m, d) + days + 719468;
+    long era = (z >= 0 ? z : z - 146096) / 146097, doe = z - era * 146097;
+    long yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+    long doy = doe - (365 * yoe + yoe / 4 - yoe / 100), mp = (5 * doy + 2) / 153;
+    d = (int)(doy - (153 * mp + 2) / 5 + 1);
+    m = (int)(mp < 10 ? mp + 3 : mp - 9);
+    y = (int)(yoe + era * 400 + (m <= 2));
+    snprintf(out, 11, "%04d-%02d-%02d", y, m, d);
+    return true;
+}
+
 /* True when the text just before p (spaces skipped) is the word "tháng"/"thang". */
 static bool preceded_by_thang(const char *start, const char *p)
 {

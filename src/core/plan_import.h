@@ -74,6 +74,9 @@ void plan_import_free(pi_result *out);
 /* Parses a date written "YYYY-MM-DD" or "dd/mm/yyyy" (d/m/yyyy accepted), with
  * a real calendar check (31/02 fails), into iso "YYYY-MM-DD". False if invalid. */
 bool pi_parse_date(const char *s, char iso[11]);
+/* Writes the ISO date days after iso (negative: before) into out; false when
+ * iso is not a valid "YYYY-MM-DD". */
+bool pi_date_add_days(const char *iso, int days, char out[11]);
 /* Checks the date-like tokens inside a free text ("31/02/2022", "2022-13-01",
  * "tháng 13/2022"): returns false and copies the first bad token into bad. */
 bool pi_text_dates_valid(const char *text, char *bad, size_t badlen);

@@ -27,6 +27,7 @@ struct db {
 static const char *const migrations[] = {
     "src/store/sql/001_schema.sql",
     "src/store/sql/002_sqlite_fts.sql",
+    "src/store/sql/003_calendar.sql",
     NULL,
 };
 

@@ -598,6 +598,20 @@ int store_import_mark(db *d, int64_t id, const char *status)
     return db_changes(d) == 1 ? DB_OK : DB_CONSTRAINT;
 }
 
+int store_import_list(db *d, int limit, import_fn fn, void *ctx)
+{
+    db_stmt *s = db_prepare(d, "SELECT i.id, i.filename, COALESCE(u.username, ''), i.status, i.created_at "
+                               "FROM imports i LEFT JOIN users u ON u.id = i.user_id ORDER BY i.id DESC LIMIT ?");
+    if (!s) return DB_ERR;
+    db_bind_int(s, 1, limit);
+    int rc;
+    while ((rc = db_step(s)) == DB_ROW) {
+        import_brief b = {db_col_int(s, 0), db_col_text(s, 1), db_col_text(s, 2), db_col_text(s, 3), db_col_text(s, 4)};
+        fn(&b, ctx);
+    }
+    return rc == DB_DONE ? DB_OK : rc;
+}
+
 static int apply_saved_txn(db *d, void *ctx)
 {
     apply_ctx *c = ctx;

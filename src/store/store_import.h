@@ -82,6 +82,14 @@ void import_row_free(import_row *r);
 /* Moves an import from 'preview' to status ("applied" or "cancelled"). DB_OK,
  * DB_CONSTRAINT when it is not in preview any more, or DB_ERR. */
 int store_import_mark(db *d, int64_t id, const char *status);
+typedef struct {
+    int64_t id;
+    const char *filename, *username, *status, *created_at;
+} import_brief;                   /* strings valid during the callback only */
+typedef void (*import_fn)(const import_brief *i, void *ctx);
+/* Calls fn for the latest imports, newest first, at most limit of them; fn
+ * must not use the database. */
+int store_import_list(db *d, int limit, import_fn fn, void *ctx);
 /* Applies a stored import (in 'preview') and marks it applied, all in one
  * transaction; same results as store_import_apply. DB_CONSTRAINT also when the
  * import was already applied or cancelled. */

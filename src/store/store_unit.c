@@ -3,6 +3,7 @@
  * request contradicts the unit's dates, or DB_ERR. */
 #include "store/store_unit.h"
 #include "store/store_unit_admin.h"
+#include "core/plan_import.h"
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,40 +19,8 @@ bool store_unit_kind_valid(const char *kind)
 
 static void copy(char *dst, size_t n, const char *src) { snprintf(dst, n, "%s", src ? src : ""); }
 
-/* ---- ISO date arithmetic ---- */
-
-static long days_from_civil(int y, int m, int d)
-{
-    y -= m <= 2;
-    long era = (y >= 0 ? y : y - 399) / 400;
-    long yoe = y - era * 400;
-    long doy = (153L * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-    long doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    return era * 146097 + doe - 719468;
-}
-
-static void civil_from_days(long z, int *y, int *m, int *d)
-{
-    z += 719468;
-    long era = (z >= 0 ? z : z - 146096) / 146097;
-    long doe = z - era * 146097;
-    long yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-    long doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    long mp = (5 * doy + 2) / 153;
-    *d = (int)(doy - (153 * mp + 2) / 5 + 1);
-    *m = (int)(mp < 10 ? mp + 3 : mp - 9);
-    *y = (int)(yoe + era * 400 + (*m <= 2));
-}
-
 /* Writes the ISO date one day before iso into out; false if iso is not a date. */
-static bool day_before(const char *iso, char out[11])
-{
-    int y, m, d;
-    if (!iso || sscanf(iso, "%4d-%2d-%2d", &y, &m, &d) != 3) return false;
-    civil_from_days(days_from_civil(y, m, d) - 1, &y, &m, &d);
-    snprintf(out, 11, "%04d-%02d-%02d", y, m, d);
-    return true;
-}
+static bool day_before(const char *iso, char out[11]) { return pi_date_add_days(iso, -1, out); }
 
 /* ---- reading ---- */
 

@@ -54,16 +54,21 @@ void h_api_plan(req *r, resp *w)
     resp_json_value(w, 200, o);
 }
 
-/* Maps ?area=<no or id> of the API (areas are named by number there) to an id. */
+/* Resolves ?area= to an area of the plan: an area id, or the area's numeral
+ * as the plan writes it ("II", or "3" in the 2026–2030 plan). */
 static bool api_area(req *r, resp *w, filter_args *a)
 {
-    const char *v = req_query(r, "area");
-    if (!v || !*v || a->f.area_id) return true;
+    const char *given = req_query(r, "area");
+    if (!given || !*given) return true;
     area_row *areas;
     int n;
     if (store_area_list(r->db, a->f.plan_id, &areas, &n) != DB_OK) return false;
-    for (int i = 0; i < n && !a->f.area_id; i++)
-        if (strcasecmp(areas[i].no, v) == 0) a->f.area_id = areas[i].id;
+    int64_t by_id = a->f.area_id, found = 0;
+    for (int i = 0; i < n && !found; i++)
+        if (by_id && areas[i].id == by_id) found = by_id;
+    for (int i = 0; i < n && !found; i++)
+        if (strcasecmp(areas[i].no, given) == 0) found = areas[i].id;
+    a->f.area_id = found;
     area_rows_free(areas, n);
     if (!a->f.area_id) resp_json_error(w, 400, "invalid_parameter", _("Không có lĩnh vực này trong kế hoạch."), "area");
     return a->f.area_id != 0;
@@ -78,16 +83,9 @@ void h_api_plan_tasks(req *r, resp *w)
         return;
     }
     plan_row_free(&p);
-    /* ?area= may be a Roman numeral: parse it ourselves, not as an id. */
-    const char *area = req_query(r, "area");
-    bool area_is_id = area && *area && strspn(area, "0123456789") == strlen(area);
-    for (int i = 0; i < r->nqs && area && !area_is_id; i++)
-        if (!strcmp(r->qs[i].name, "area")) r->qs[i].name[0] = '_';
     filter_args a;
     if (!parse_task_filter(r, w, &a, API_PER_PAGE)) return;
     a.f.plan_id = plan_id;
-    for (int i = 0; i < r->nqs; i++)
-        if (!strcmp(r->qs[i].name, "_rea")) r->qs[i].name[0] = 'a';
     if (!api_area(r, w, &a)) return;
     task_list l;
     if (store_task_find(r->db, &a.f, &l) != DB_OK) {

@@ -1,6 +1,6 @@
 /* Shared page/API pieces (see common.h). */
 #include "web/common.h"
-#include "calendar_default.h"
+#include "calendar_current.h"
 #include "config.h"
 #include "core/escape.h"
 #include "core/i18n.h"
@@ -66,7 +66,13 @@ bool parse_task_filter(req *r, resp *w, filter_args *a, int per_page)
     task_filter *f = &a->f;
     f->status = -1;
     f->per_page = per_page;
-    if (!parse_id_arg(r, w, "plan", &f->plan_id) || !parse_id_arg(r, w, "area", &f->area_id) ||
+    const char *area = req_query(r, "area");
+    bool area_is_id = !area || strspn(area, "0123456789") == strlen(area);
+    if (!area_is_id) {
+        if (strlen(area) > 16) { resp_error(r, w, 400, "invalid_parameter", _("Giá trị không hợp lệ."), "area"); return false; }
+        a->area_no = area;               /* an area numeral ("II"): resolved by the caller within the plan */
+    }
+    if (!parse_id_arg(r, w, "plan", &f->plan_id) || (area_is_id && !parse_id_arg(r, w, "area", &f->area_id)) ||
         !parse_id_arg(r, w, "unit", &f->lead_unit_id) || !parse_id_arg(r, w, "coord", &f->coord_unit_id) ||
         !parse_date_arg(r, w, "due_from", a->due_from) || !parse_date_arg(r, w, "due_to", a->due_to))
         return false;
@@ -100,7 +106,7 @@ bool parse_task_filter(req *r, resp *w, filter_args *a, int per_page)
     if (a->overdue) { f->open_only = true; f->due_before = a->today; }
     if (a->due_soon) {
         f->open_only = true;
-        cal_format_iso(task_soon_limit(cal_default(), today, r->cfg->due_soon_days), a->soon_until);
+        cal_format_iso(task_soon_limit(cal_current(), today, r->cfg->due_soon_days), a->soon_until);
         f->due_from = a->today;
         f->due_to = a->soon_until;
     }
@@ -146,7 +152,7 @@ due_info task_due(const req *r, const task_row *t)
 {
     int32_t due = 0;
     if (t->dl_due) cal_parse_iso(t->dl_due, &due);
-    return task_due_info(cal_default(), t->status, t->dl_kind, due, web_today(r), r->cfg->due_soon_days);
+    return task_due_info(cal_current(), t->status, t->dl_kind, due, web_today(r), r->cfg->due_soon_days);
 }
 
 void html_due_badge(req *r, buf *b, const task_row *t)

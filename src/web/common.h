@@ -17,6 +17,7 @@ typedef struct {
     task_filter f;
     char soon_until[11], today[11], due_from[11], due_to[11];
     const char *q;              /* owned by the request */
+    const char *area_no;        /* ?area= given as a numeral ("II") rather than an id; owned by the request */
     int64_t plan_id;
     bool overdue, due_soon;
     char status_s[16], view[16];

@@ -4,7 +4,7 @@
 #include "web/handlers.h"
 #include "web/common.h"
 #include "web/html.h"
-#include "calendar_default.h"
+#include "calendar_current.h"
 #include "core/i18n.h"
 #include "core/lunar.h"
 #include "config.h"
@@ -113,7 +113,7 @@ void h_dashboard(req *r, resp *w)
     char today[11], soon[11], vn[11];
     int32_t t = web_today(r);
     web_today_iso(r, today);
-    cal_format_iso(task_soon_limit(cal_default(), t, r->cfg->due_soon_days), soon);
+    cal_format_iso(task_soon_limit(cal_current(), t, r->cfg->due_soon_days), soon);
     html_printf(b, "<p class=\"muted\">%s %s (%s). %s %d %s.</p>", _("Hôm nay"), cal_format_vn(t, vn), cal_weekday_name_vi(t),
                 _("\"Sắp đến hạn\" nghĩa là trong"), r->cfg->due_soon_days, _("ngày làm việc tới"));
     plan_stats s;

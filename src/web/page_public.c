@@ -38,7 +38,9 @@ void h_public_plan(req *r, resp *w)
     if (store_area_list(r->db, p.id, &areas, &na) != DB_OK) { plan_row_free(&p); resp_error(r, w, 500, "internal", "", NULL); return; }
     buf *b = &w->body;
     page_begin(r, w, p.title);
-    html_printf(b, "<h1>%s</h1><p class=\"muted\">%s %s</p>", p.title, p.doc_number, p.note);
+    char issued[16];
+    html_printf(b, "<h1>%s</h1>", p.title);
+    if (p.doc_number[0]) html_printf(b, "<p class=\"muted\">%s %s, %s %s</p>", _("Số"), p.doc_number, _("ngày"), fmt_date(p.issued_on, issued));
     for (int i = 0; i < na; i++) {
         task_filter f = {.plan_id = p.id, .area_id = areas[i].id, .status = -1, .public_only = true};
         task_list l;

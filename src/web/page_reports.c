@@ -4,7 +4,7 @@
 #include "web/common.h"
 #include "web/html.h"
 #include "web/targets_view.h"
-#include "calendar_default.h"
+#include "calendar_current.h"
 #include "config.h"
 #include "core/i18n.h"
 #include "core/lunar.h"
@@ -25,7 +25,7 @@ static void html_day(buf *b, const char *iso)
     char vn[11];
     if (!cal_parse_iso(iso, &j)) { html_printf(b, "%s", iso); return; }
     html_printf(b, "%s (%s)", cal_format_vn(j, vn), cal_weekday_name_vi(j));
-    if (!cal_is_working_day(cal_default(), j, NULL))
+    if (!cal_is_working_day(cal_current(), j, NULL))
         html_printf(b, " <small class=\"muted\">%s</small>", _("— ngày nghỉ, nên gửi trước"));
 }
 

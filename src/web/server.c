@@ -3,6 +3,7 @@
 #include "web/server.h"
 #include "web/auth.h"
 #include "web/router.h"
+#include "calendar_current.h"
 #include "core/i18n.h"
 #include "store/db.h"
 #include <microhttpd.h>
@@ -259,6 +260,7 @@ server *server_start(const config *cfg, char *err, size_t errlen)
     s->cfg = cfg;
     pthread_mutex_init(&s->lock, NULL);
     snprintf(s->db_path, sizeof s->db_path, "%s/cchc.db", cfg->data_dir);
+    cal_current_reload_file(s->db_path);      /* the working-day calendar with the admin edits */
     struct sockaddr_in addr = {.sin_family = AF_INET, .sin_port = htons((uint16_t)cfg->listen_port)};
     if (inet_pton(AF_INET, cfg->listen_addr, &addr.sin_addr) != 1) {
         snprintf(err, errlen, "invalid listen address %s (IPv4 expected)", cfg->listen_addr);

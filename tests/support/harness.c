@@ -7,6 +7,7 @@
 #include "web/auth.h"
 #include "web/server.h"
 #include <curl/curl.h>
+#include <fcntl.h>
 #include <ftw.h>
 #include <signal.h>
 #include <stdio.h>
@@ -15,7 +16,10 @@
 #include <strings.h>
 #include <unistd.h>
 
+struct client;
+
 struct harness {
+    struct client *clients;   /* open clients, freed by h_stop if a failed test left them */
     config cfg;
     server *srv;
     db *db;                   /* the tests' own connection */
@@ -94,8 +98,11 @@ harness *h_start_opts(const h_options *o)
     if (!d) { fprintf(stderr, "harness: db_open: %s\n", err); goto fail; }
     /* seed_bundled reports its counts on stdout: keep the test output clean. */
     fflush(stdout);
+    int saved = dup(1), devnull = open("/dev/null", O_WRONLY);
+    if (devnull >= 0) { dup2(devnull, 1); close(devnull); }
     int rc = seed_bundled(d, 0, err, sizeof err);
     fflush(stdout);
+    if (saved >= 0) { dup2(saved, 1); close(saved); }
     if (rc != 0) { fprintf(stderr, "harness: seed_bundled: %s\n", err); db_close(d); goto fail; }
     for (size_t i = 0; i < sizeof USERS / sizeof USERS[0]; i++)
         if (add_user(d, USERS[i].name, USERS[i].full_name, USERS[i].role, USERS[i].unit) != 0) { db_close(d); goto fail; }
@@ -115,6 +122,7 @@ fail:
 void h_stop(harness *h)
 {
     if (!h) return;
+    while (h->clients) c_free(h->clients);
     server_stop(h->srv, 2000);
     db_close(h->db);
     curl_global_cleanup();
@@ -126,28 +134,39 @@ uint16_t h_port(const harness *h) { return server_port(h->srv); }
 const char *h_data_dir(const harness *h) { return h->dir; }
 const config *h_config(const harness *h) { return &h->cfg; }
 
+
+/* Queries run on a short-lived connection of their own: a statement left
+ * unfinished on a long-lived connection would pin an old snapshot. */
+static db *open_db(harness *h)
+{
+    char path[400], err[256];
+    snprintf(path, sizeof path, "%s/cchc.db", h->dir);
+    db *d = db_open(path, err, sizeof err);
+    if (!d) fprintf(stderr, "harness: db_open: %s\n", err);
+    return d;
+}
+
 db *h_db(harness *h)
 {
-    if (!h->db) {
-        char path[400], err[256];
-        snprintf(path, sizeof path, "%s/cchc.db", h->dir);
-        h->db = db_open(path, err, sizeof err);
-        if (!h->db) fprintf(stderr, "harness: db_open: %s\n", err);
-    }
+    if (!h->db) h->db = open_db(h);
     return h->db;
 }
 
 static int64_t query_int(harness *h, const char *sql, bool text, const char *arg, int64_t iarg)
 {
-    db *d = h_db(h);
+    db *d = open_db(h);
     if (!d) return -1;
+    int64_t v = -1;
     db_stmt *s = db_prepare(d, sql);
-    if (!s) { fprintf(stderr, "harness: cannot prepare %s: %s\n", sql, db_errmsg(d)); return -1; }
-    if (text && arg) db_bind_text(s, 1, arg);
-    else if (!text) db_bind_int(s, 1, iarg);
-    int rc = db_step(s);
-    int64_t v = rc == DB_ROW ? db_col_int(s, 0) : -1;
-    while (rc == DB_ROW) rc = db_step(s);    /* finish it: no read transaction left open */
+    if (!s) fprintf(stderr, "harness: cannot prepare %s: %s\n", sql, db_errmsg(d));
+    else {
+        if (text && arg) db_bind_text(s, 1, arg);
+        else if (!text) db_bind_int(s, 1, iarg);
+        int rc = db_step(s);
+        if (rc == DB_ROW) v = db_col_int(s, 0);
+        else fprintf(stderr, "harness: %s: no row (%d)\n", sql, rc);
+    }
+    db_close(d);
     return v;
 }
 
@@ -156,8 +175,8 @@ int64_t h_query_int_i(harness *h, const char *sql, int64_t arg) { return query_i
 
 int64_t h_unit_id(harness *h, const char *code)
 {
-    db *d = h_db(h);
-    return d ? store_unit_id_by_code(d, code) : 0;
+    int64_t v = h_query_int(h, "SELECT id FROM units WHERE code = ?", code);
+    return v < 0 ? 0 : v;
 }
 
 int64_t h_user_id(harness *h, const char *username)
@@ -174,14 +193,16 @@ int64_t h_plan_id(harness *h, const char *code)
 
 int64_t h_task_id(harness *h, const char *plan_code, const char *number)
 {
-    db *d = h_db(h);
+    db *d = open_db(h);
     if (!d) return 0;
     db_stmt *s = db_prepare(d, "SELECT t.id FROM tasks t JOIN plans p ON p.id = t.plan_id WHERE p.code = ? AND t.number = ?");
-    if (!s) return 0;
-    db_bind_text(s, 1, plan_code);
-    db_bind_text(s, 2, number);
-    int64_t id = db_step(s) == DB_ROW ? db_col_int(s, 0) : 0;
-    db_step(s);
+    int64_t id = 0;
+    if (s) {
+        db_bind_text(s, 1, plan_code);
+        db_bind_text(s, 2, number);
+        if (db_step(s) == DB_ROW) id = db_col_int(s, 0);
+    }
+    db_close(d);
     return id;
 }
 
@@ -198,15 +219,18 @@ int64_t h_audit(harness *h, const char *action)
 
 int64_t h_add_user(harness *h, const char *username, const char *role_s, const char *unit_code)
 {
-    db *d = h_db(h);
-    if (!d || add_user(d, username, username, role_s, unit_code) != 0) return 0;
-    return h_user_id(h, username);
+    db *d = open_db(h);
+    if (!d) return 0;
+    int rc = add_user(d, username, username, role_s, unit_code);
+    db_close(d);
+    return rc == 0 ? h_user_id(h, username) : 0;
 }
 
 /* ---------- client ---------- */
 
 struct client {
     harness *h;
+    struct client *next_client;
     CURL *curl;
     response *list;           /* every response, newest first */
     char csrf[64];
@@ -221,6 +245,8 @@ client *c_new(harness *h)
     c->h = h;
     c->curl = curl_easy_init();
     if (!c->curl) { free(c); return NULL; }
+    c->next_client = h->clients;
+    h->clients = c;
     curl_easy_setopt(c->curl, CURLOPT_COOKIEFILE, "");
     curl_easy_setopt(c->curl, CURLOPT_NOSIGNAL, 1L);
     curl_easy_setopt(c->curl, CURLOPT_FOLLOWLOCATION, 0L);
@@ -240,6 +266,8 @@ static void response_free(response *r)
 void c_free(client *c)
 {
     if (!c) return;
+    for (client **p = &c->h->clients; *p; p = &(*p)->next_client)
+        if (*p == c) { *p = c->next_client; break; }
     for (response *r = c->list, *next; r; r = next) {
         next = r->next;
         response_free(r);
@@ -584,6 +612,18 @@ bool html_input_value(const char *html, const char *name, char *out, size_t n)
         return true;
     }
     return false;
+}
+
+char *html_esc(const char *s)
+{
+    char *out = malloc(strlen(s) * 6 + 1), *o = out;
+    for (; *s; s++) {
+        const char *rep = *s == '&' ? "&amp;" : *s == '<' ? "&lt;" : *s == '>' ? "&gt;" : *s == '"' ? "&quot;" : *s == '\'' ? "&#39;" : NULL;
+        if (rep) { strcpy(o, rep); o += strlen(rep); }
+        else *o++ = *s;
+    }
+    *o = '\0';
+    return out;
 }
 
 char *url_enc(const char *s)

@@ -151,6 +151,8 @@ int r_count(const response *r, const char *needle);
  * order name then value, as the pages write it) into out; false if absent.
  * HTML entities &amp; &lt; &gt; &quot; &#39; are decoded. */
 bool html_input_value(const char *html, const char *name, char *out, size_t n);
+/* HTML-escapes s (& < > " ' as the pages write them) into a malloc'd string. */
+char *html_esc(const char *s);
 /* Percent-encodes s for a query string or form value into a malloc'd string. */
 char *url_enc(const char *s);
 /* A small valid PDF (about 300 bytes), for evidence uploads. */

@@ -57,6 +57,9 @@ static void test_content_disposition(void **s)
     assert_string_equal(buf_str(&b), "attachment; filename=\"Bao cao _quy_ 1.pdf\"; "
                                      "filename*=UTF-8''B%C3%A1o%20c%C3%A1o%20%22qu%C3%BD%22%201.pdf");
     buf_free(&b);
+    esc_content_disposition(&b, "ĐỀ ÁN.docx");
+    assert_string_equal(buf_str(&b), "attachment; filename=\"DE AN.docx\"; filename*=UTF-8''%C4%90%E1%BB%80%20%C3%81N.docx");
+    buf_free(&b);
 }
 
 static void test_html_printf(void **s)

@@ -21,7 +21,7 @@ static bool known_unit(const char *code, void *ctx)
     return false;
 }
 
-static const pi_options OPT = {known_unit, NULL, 2022};
+static const pi_options OPT = {.unit_exists = known_unit, .default_year = 2022};
 
 static int validate(const char *text, pi_result *res)
 {
@@ -383,6 +383,45 @@ static void test_text_dates_and_numbers(void **state)
     assert_false(pi_valid_utf8_text("a\x01" "b", 3));
 }
 
+static void test_date_add_days(void **state)
+{
+    (void)state;
+    char out[11];
+    assert_true(pi_date_add_days("2025-07-01", -1, out));
+    assert_string_equal(out, "2025-06-30");
+    assert_true(pi_date_add_days("2024-03-01", -1, out));
+    assert_string_equal(out, "2024-02-29");
+    assert_true(pi_date_add_days("2021-12-31", 1, out));
+    assert_string_equal(out, "2022-01-01");
+    assert_true(pi_date_add_days("2022-12-31", -75, out));
+    assert_string_equal(out, "2022-10-17");
+    assert_false(pi_date_add_days("2022-02-30", 1, out));
+    assert_false(pi_date_add_days("01/02/2022", 1, out));
+}
+
+static int year_of_plan(const char *code, void *ctx)
+{
+    (*(int *)ctx)++;
+    return strcmp(code, "KH2031") == 0 ? 2031 : 0;
+}
+
+static bool any_unit(const char *code, void *ctx) { (void)code; (void)ctx; return true; }
+
+static void test_plan_year_callback_sets_the_default_year(void **state)
+{
+    (void)state;
+    int asked = 0;
+    pi_options opt = {.unit_exists = any_unit, .ctx = &asked, .plan_year = year_of_plan};
+    const char *csv = HEADER "KH2031,1,A,1,T,VP,,,trong quý I\nKH2031,1,A,2,T,VP,,,trong quý II\n";
+    pi_result res;
+    assert_int_equal(plan_import_validate(csv, strlen(csv), &opt, &res), 0);
+    assert_int_equal(asked, 1);                                 /* asked once per file */
+    assert_int_equal(res.rows[0].deadline.due.y, 2031);
+    assert_int_equal(res.rows[0].deadline.due.m, 3);
+    assert_int_equal(res.rows[1].deadline.due.m, 6);
+    plan_import_free(&res);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -404,6 +443,8 @@ int main(void)
         cmocka_unit_test(test_blank_rows_are_ignored),
         cmocka_unit_test(test_parse_date),
         cmocka_unit_test(test_text_dates_and_numbers),
+        cmocka_unit_test(test_date_add_days),
+        cmocka_unit_test(test_plan_year_callback_sets_the_default_year),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
