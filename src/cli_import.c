@@ -88,8 +88,8 @@ static void print_problems(const pi_result *res)
 
 static void print_summary(const char *file, const pi_result *res, const import_summary *sum, bool applied)
 {
-    printf("%s: plan %s%s — %s\n", file, res->plan_code[0] ? res->plan_code : "?",
-           sum->plan_exists ? "" : " (new)", sum->plan_title[0] ? sum->plan_title : "");
+    printf("%s: plan %s%s%s%s\n", file, res->plan_code[0] ? res->plan_code : "?", sum->plan_exists ? "" : " (new)",
+           sum->plan_title[0] ? " — " : "", sum->plan_title);
     printf("%d rows: %d valid, %d errors, %d warnings\n", res->nrows, res->nvalid, res->nerrors, res->nwarnings);
     print_problems(res);
     printf("%s %d new tasks, %d updated, %d unchanged; %d rows skipped",

@@ -512,7 +512,8 @@ static void check_deadline(vstate *v)
         return;
     }
     if (!pi_text_dates_valid(row->deadline_text, bad, sizeof bad)) {
-        ROW_ERROR(v, C_DEADLINE, _("Ngày không hợp lệ \"%s\" trong thời hạn \"%s\""), bad, clip(row->deadline_text, shown, 120));
+        if (!strcmp(bad, row->deadline_text)) ROW_ERROR(v, C_DEADLINE, _("Ngày không hợp lệ \"%s\""), bad);
+        else ROW_ERROR(v, C_DEADLINE, _("Ngày không hợp lệ \"%s\" trong thời hạn \"%s\""), bad, clip(row->deadline_text, shown, 120));
         return;
     }
     dlx_parse(row->deadline_text, plan_year(v), &row->deadline);

@@ -139,7 +139,7 @@ db *db_open(const char *path, char *err, size_t errlen)
     }
     sqlite3_busy_timeout(d->h, 2000);
     if (db_exec(d, "PRAGMA journal_mode=WAL; PRAGMA foreign_keys=ON; PRAGMA synchronous=NORMAL;"
-                   "PRAGMA temp_store=MEMORY; PRAGMA cache_size=-4000;") != DB_OK) {
+                   "PRAGMA temp_store=MEMORY; PRAGMA cache_size=-4000; PRAGMA mmap_size=268435456;") != DB_OK) {
         snprintf(err, errlen, "cannot configure %s: %s", path, sqlite3_errmsg(d->h));
         db_close(d);
         return NULL;
@@ -148,6 +148,7 @@ db *db_open(const char *path, char *err, size_t errlen)
         db_close(d);
         return NULL;
     }
+    db_idle(d);
     return d;
 }
 
@@ -229,6 +230,13 @@ int64_t db_last_id(db *d) { return sqlite3_last_insert_rowid(d->h); }
 int db_changes(db *d) { return sqlite3_changes(d->h); }
 const char *db_errmsg(db *d) { return sqlite3_errmsg(d->h); }
 
+void db_idle(db *d)
+{
+    /* A cached statement stepped once and left unreset keeps its read snapshot
+     * open; that would make this connection's next write fail with BUSY forever. */
+    for (int i = 0; i < d->ncache; i++) sqlite3_reset(d->cache[i].st);
+}
+
 int db_txn(db *d, bool write, db_txn_fn fn, void *ctx)
 {
     if (d->depth > 0) {                      /* join the running transaction */
@@ -240,6 +248,7 @@ int db_txn(db *d, bool write, db_txn_fn fn, void *ctx)
     int rc = DB_BUSY;
     for (int attempt = 0; attempt < 50 && rc == DB_BUSY; attempt++) {
         if (attempt) usleep((useconds_t)(1000 * (attempt < 10 ? attempt : 10)));
+        db_idle(d);
         rc = db_exec(d, write ? "BEGIN IMMEDIATE" : "BEGIN");
         if (rc != DB_OK) continue;
         d->depth = 1;

@@ -51,6 +51,10 @@ int db_changes(db *d);
 /* The last error message of the connection. */
 const char *db_errmsg(db *d);
 
+/* Ends every pending read of the connection's cached statements (resets them);
+ * call between requests so no read snapshot outlives its request. */
+void db_idle(db *d);
+
 /* Runs fn inside a transaction (an immediate write lock when write is true),
  * committing when fn returns DB_OK and rolling back otherwise. Retries the whole
  * transaction on DB_BUSY, with backoff, up to a few seconds. Returns fn's result. */

@@ -60,6 +60,14 @@ void h_api_units(req *r, resp *w);
 void h_api_targets(req *r, resp *w);
 void h_api_reports(req *r, resp *w);
 void h_api_report_period(req *r, resp *w);
+/* page_calendar.c */
+void h_admin_calendar(req *r, resp *w);
+void h_admin_calendar_day_add(req *r, resp *w);
+void h_admin_calendar_day_remove(req *r, resp *w);
+void h_admin_calendar_year_confirm(req *r, resp *w);
+/* api_calendar.c */
+void h_api_calendar_year(req *r, resp *w);
+void h_api_calendar_add(req *r, resp *w);
 /* api_openapi.c */
 void h_api_openapi(req *r, resp *w);
 #endif

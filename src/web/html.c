@@ -95,7 +95,7 @@ void page_begin(req *r, resp *w, const char *title)
     html_printf(b, "<!doctype html>\n<html lang=\"vi\"><head><meta charset=\"utf-8\">"
                 "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
                 "<title>%s — %s</title><link rel=\"stylesheet\" href=\"/static/app.css\">"
-                "<link rel=\"stylesheet\" href=\"/static/print.css\" media=\"print\"></head><body>"
+                "<link rel=\"stylesheet\" href=\"/static/print.css\" media=\"print\"><link rel=\"icon\" href=\"data:,\"></head><body>"
                 "<header class=\"top\"><a class=\"brand\" href=\"/\">%s<small>%s</small></a>",
                 title, agency, _("Cải cách hành chính"), agency);
     nav(r, b);

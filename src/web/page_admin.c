@@ -228,8 +228,12 @@ static void unit_item(req *r, buf *b, const unit_list *l, const unit_info *u)
     char f[16], t[16];
     html_printf(b, "<li id=\"unit-%D\"><strong>%s</strong> <code>%s</code> <span class=\"badge\">%s</span> ",
                 u->id, u->name, u->code, kind_label(u->kind));
-    html_printf(b, "<span class=\"muted\">%s %s – %s</span>", _("hiệu lực"),
-                u->valid_from[0] ? fmt_date(u->valid_from, f) : _("không rõ"), u->valid_to[0] ? fmt_date(u->valid_to, t) : _("nay"));
+    if (u->valid_from[0] && u->valid_to[0])
+        html_printf(b, "<span class=\"muted\">%s %s – %s</span>", _("hoạt động"), fmt_date(u->valid_from, f), fmt_date(u->valid_to, t));
+    else if (u->valid_from[0])
+        html_printf(b, "<span class=\"muted\">%s %s</span>", _("hoạt động từ"), fmt_date(u->valid_from, f));
+    else if (u->valid_to[0])
+        html_printf(b, "<span class=\"muted\">%s %s</span>", _("hoạt động đến hết"), fmt_date(u->valid_to, t));
     const unit_info *succ = u->successor_id ? find_unit(l, u->successor_id) : NULL;
     if (succ) html_printf(b, " · %s <a href=\"#unit-%D\">%s</a>", _("sáp nhập vào"), succ->id, succ->name);
     if (!strcmp(u->kind, "group"))

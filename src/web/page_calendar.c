@@ -47,7 +47,7 @@ static const char *kind_label(cal_day_kind k)
     }
 }
 
-static const char *status_label(cal_year_status st)
+static const char *year_status_label(cal_year_status st)
 {
     switch (st) {
     case CAL_YEAR_OFFICIAL: return _("Chính thức");
@@ -190,10 +190,23 @@ static void year_nav(buf *b, int year)
     html_lit(b, "</nav>");
 }
 
+/* The message of a failed POST next to its form. */
 static void error_message(buf *b, const form_state *st, const char *form)
 {
     if (st && st->error && !strcmp(st->form, form))
-        html_printf(b, "<p class=\"error\" role=\"alert\" id=\"%s-error\">%s</p>", form, st->error);
+        html_printf(b, "<p class=\"error\" id=\"%s-error\">%s</p>", form, st->error);
+}
+
+/* The same message at the top of the page, linking to the form below. */
+static void error_summary(buf *b, const form_state *st)
+{
+    if (!st || !st->error) return;
+    if (!strcmp(st->form, "confirm")) {
+        html_printf(b, "<p class=\"error\" role=\"alert\">%s</p>", st->error);
+        return;
+    }
+    html_printf(b, "<p class=\"error\" role=\"alert\">%s <a href=\"#%s\">%s</a></p>", st->error,
+                !strcmp(st->form, "add") ? "add" : "days", _("Xem mẫu nhập bên dưới."));
 }
 
 static void confirm_form(req *r, buf *b, int year, const form_state *st)
@@ -201,7 +214,6 @@ static void confirm_form(req *r, buf *b, int year, const form_state *st)
     html_printf(b, "<form method=\"post\" action=\"/admin/calendar/years/%d/confirm\" class=\"cal-confirm\">", year);
     html_csrf_field(r, b);
     html_printf(b, "<button type=\"submit\">%s %d</button></form>", _("Xác nhận lịch năm"), year);
-    error_message(b, st, "confirm");
 }
 
 static void status_banner(req *r, buf *b, const cal_calendar *cal, int year, const form_state *st)
@@ -237,7 +249,7 @@ static void year_facts(buf *b, const cal_calendar *cal, int year)
     html_printf(b, "<p class=\"cal-facts\">%s <strong>%s</strong> — %s: %s %s. %s: <strong>%d</strong>. %s: %s.</p>",
                 _("Năm âm lịch"), lunar_year_name(year, canchi, sizeof canchi), _("Tết Nguyên đán (mùng 1 tháng Giêng)"),
                 cal_weekday_name_vi(tet), cal_format_vn(tet, vn), _("Số ngày làm việc cả năm"), total,
-                _("Trạng thái"), status_label(cal_year_status_of(cal, year)));
+                _("Trạng thái"), year_status_label(cal_year_status_of(cal, year)));
 }
 
 static void legend(buf *b)
@@ -409,9 +421,10 @@ static void history_item(const audit_row *a, void *ctx)
     json_t *after = a->after ? json_loads(a->after, 0, &e) : NULL;
     const char *date = json_string_value(json_object_get(after, "date"));
     const char *name = json_string_value(json_object_get(after, "name"));
+    const char *kind_s = json_string_value(json_object_get(after, "kind"));
     cal_day_kind kind = CAL_KIND_NORMAL;
     int32_t jdn = 0;
-    cal_kind_parse(json_string_value(json_object_get(after, "kind")) ? json_string_value(json_object_get(after, "kind")) : "", &kind);
+    if (!kind_s || !cal_kind_parse(kind_s, &kind)) kind = CAL_KIND_NORMAL;
     html_printf(b, "<li><strong>%s</strong> · %s — ", fmt_datetime(a->at, when), a->username);
     if (!strcmp(a->action, "calendar_year_confirm")) html_printf(b, "%s", _("xác nhận lịch của năm"));
     else if (!strcmp(a->action, "calendar_day_remove")) html_printf(b, "%s", _("xóa ngày"));
@@ -464,7 +477,8 @@ static void calendar_page(req *r, resp *w, int year, const form_state *st)
     html_printf(b, "<p class=\"muted no-print\"><a href=\"/admin\">%s</a> › %s</p><h1>%s</h1>", _("Quản trị"),
                 _("Lịch làm việc"), title);
     year_nav(b, year);
-    if (!st) ok_message(r, b);
+    if (st) error_summary(b, st);
+    else ok_message(r, b);
     status_banner(r, b, cal, year, st);
     year_facts(b, cal, year);
     legend(b);
@@ -572,7 +586,7 @@ void h_admin_calendar_year_confirm(req *r, resp *w)
     char err[256], msg[200];
     cal_editor who = {r->user.id, r->user.username};
     cal_edit_result res = store_calendar_confirm_year(r->db, (int)y, &who, err, sizeof err);
-    if (res == CAL_EDIT_OFFICIAL_YEAR || res == CAL_EDIT_INVALID) {
+    if (res == CAL_EDIT_OFFICIAL_YEAR) {
         snprintf(msg, sizeof msg, _("Năm %d đã có lịch chính thức, không cần xác nhận."), (int)y);
         form_state st = {.form = "confirm", .field = "year", .error = msg};
         rerender(r, w, (int)y, &st);

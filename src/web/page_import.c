@@ -330,7 +330,9 @@ static void confirm_button(req *r, buf *b, int64_t id, const char *mode, const c
 {
     html_printf(b, "<form method=\"post\" action=\"/admin/imports/%D/confirm\" class=\"inline\">", id);
     html_csrf_field(r, b);
-    html_printf(b, "<input type=\"hidden\" name=\"mode\" value=\"%s\"><button type=\"submit\" class=\"%s\">%s</button></form> ", mode, cls, label);
+    html_printf(b, "<input type=\"hidden\" name=\"mode\" value=\"%s\">", mode);
+    if (cls[0]) html_printf(b, "<button type=\"submit\" class=\"%s\">%s</button></form> ", cls, label);
+    else html_printf(b, "<button type=\"submit\">%s</button></form> ", label);
 }
 
 static void actions(req *r, buf *b, const import_row *imp, const pi_result *res, const import_summary *sum)

@@ -47,6 +47,10 @@ const route ROUTES[] = {
     {"POST", "/admin/imports",                   h_admin_import_upload,   CAP_ADMIN,          H, CSRF,       BODY_UPLOAD,  "Upload a plan CSV"},
     {"GET",  "/admin/imports/{id}",              h_admin_import_view,     CAP_ADMIN,          H, NOCSRF,     BODY_DEFAULT, "Import preview"},
     {"POST", "/admin/imports/{id}/confirm",      h_admin_import_confirm,  CAP_ADMIN,          H, CSRF,       BODY_DEFAULT, "Apply an import"},
+    {"GET",  "/admin/calendar",                  h_admin_calendar,        CAP_ADMIN,          H, NOCSRF,     BODY_DEFAULT, "Working-day calendar of a year (?year=)"},
+    {"POST", "/admin/calendar/days",             h_admin_calendar_day_add, CAP_ADMIN,         H, CSRF,       BODY_DEFAULT, "Add a day off or a make-up working day"},
+    {"POST", "/admin/calendar/days/remove",      h_admin_calendar_day_remove, CAP_ADMIN,      H, CSRF,       BODY_DEFAULT, "Remove a listed day"},
+    {"POST", "/admin/calendar/years/{year}/confirm", h_admin_calendar_year_confirm, CAP_ADMIN, H, CSRF,      BODY_DEFAULT, "Confirm a provisional year"},
     {"POST", "/api/v1/session",                  h_api_session_post,      CAP_PUBLIC,         J, CSRF_LOGIN, BODY_DEFAULT, "Log in; returns csrf_token"},
     {"DELETE", "/api/v1/session",                h_api_session_delete,    CAP_LOGGED_IN,      J, CSRF,       BODY_DEFAULT, "Log out"},
     {"GET",  "/api/v1/openapi.json",             h_api_openapi,           CAP_PUBLIC,         J, NOCSRF,     BODY_DEFAULT, "This description"},
@@ -59,5 +63,8 @@ const route ROUTES[] = {
     {"GET",  "/api/v1/targets",                  h_api_targets,           CAP_PUBLIC,         J, NOCSRF,     BODY_DEFAULT, "Targets of a plan (?plan=)"},
     {"GET",  "/api/v1/reports",                  h_api_reports,           CAP_READ_INTERNAL,  J, NOCSRF,     BODY_DEFAULT, "Reporting periods"},
     {"GET",  "/api/v1/reports/{id}",             h_api_report_period,     CAP_READ_INTERNAL,  J, NOCSRF,     BODY_DEFAULT, "A period: submissions and department report data"},
+    /* /add before /{year}: the first matching pattern wins */
+    {"GET",  "/api/v1/calendar/add",             h_api_calendar_add,      CAP_PUBLIC,         J, NOCSRF,     BODY_DEFAULT, "Working days after a date (?from=&days=&count_first=&cutoff=&at=)"},
+    {"GET",  "/api/v1/calendar/{year}",          h_api_calendar_year,     CAP_PUBLIC,         J, NOCSRF,     BODY_DEFAULT, "Working-day calendar of a year (?all=1: every day)"},
 };
 const size_t ROUTES_COUNT = sizeof ROUTES / sizeof ROUTES[0];

@@ -169,39 +169,9 @@ static void dispatch(server *s, conn_state *st, req *r, resp *w)
     if (w->status == 0) w->status = 200;
 }
 
-static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const char *url, const char *method,
-                                  const char *version, const char *upload_data, size_t *upload_size, void **con_cls)
+/* Builds the request, runs it and queues the response. */
+static enum MHD_Result respond(server *s, conn_state *st, struct MHD_Connection *c, const char *url, const char *method)
 {
-    (void)version;
-    server *s = cls;
-    conn_state *st = *con_cls;
-    if (!st) {
-        st = calloc(1, sizeof *st);
-        if (!st) return MHD_NO;
-        *con_cls = st;
-        clock_gettime(CLOCK_MONOTONIC, &st->start);
-        st->id = atomic_fetch_add(&s->next_id, 1) + 1;
-        snprintf(st->method, sizeof st->method, "%s", method);
-        st->path = strdup(url);
-        atomic_fetch_add(&s->in_flight, 1);
-        st->counted = true;
-        if (strlen(url) > s->cfg->max_url) { st->early_status = 414; return MHD_YES; }
-        req probe = {0};
-        st->rt = router_match(method, url, &probe, &st->path_known);
-        req_free(&probe);
-        st->limit = st->rt ? router_body_limit(st->rt, s->cfg) : s->cfg->max_form;
-        const char *cl = MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH);
-        if (cl && strtoull(cl, NULL, 10) > st->limit) st->early_status = 413;
-        return MHD_YES;
-    }
-    if (*upload_size) {
-        if (!st->early_status) {
-            if (st->body.len + *upload_size > st->limit) { st->early_status = 413; buf_free(&st->body); }
-            else buf_add(&st->body, upload_data, *upload_size);
-        }
-        *upload_size = 0;
-        return MHD_YES;
-    }
     req r = {0};
     resp w = {.file_fd = -1};
     r.method = method;
@@ -214,8 +184,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
     r.body_len = st->body.len;
     const char *ct = MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_TYPE);
     r.content_type = ct ? ct : "";
-    const char *q = strchr(url, '?');
-    r.query = q ? q + 1 : "";
+    r.query = "";
     client_ip(c, r.client_ip);
     unsigned char nonce_raw[16];
     randombytes_buf(nonce_raw, sizeof nonce_raw);
@@ -226,10 +195,64 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
         r.route = router_match(method, url, &r, &known);
     }
     dispatch(s, st, &r, &w);
+    if (r.db) db_idle(r.db);            /* no read snapshot outlives the request */
     enum MHD_Result ret = send_resp(c, st, &r, &w);
     req_free(&r);
     resp_free(&w);
     return ret;
+}
+
+/* Adds one query argument's length to the running total in cls. */
+static enum MHD_Result count_arg(void *cls, enum MHD_ValueKind kind, const char *key, const char *value)
+{
+    (void)kind;
+    *(size_t *)cls += strlen(key) + (value ? strlen(value) : 0) + 2;
+    return MHD_YES;
+}
+
+/* First call for a request: route it and decide 413/414 before any body is read. */
+static void start_request(server *s, conn_state *st, struct MHD_Connection *c, const char *url, const char *method)
+{
+    clock_gettime(CLOCK_MONOTONIC, &st->start);
+    st->id = atomic_fetch_add(&s->next_id, 1) + 1;
+    snprintf(st->method, sizeof st->method, "%s", method);
+    st->path = strdup(url);
+    atomic_fetch_add(&s->in_flight, 1);
+    st->counted = true;
+    size_t url_len = strlen(url);
+    MHD_get_connection_values(c, MHD_GET_ARGUMENT_KIND, count_arg, &url_len);
+    if (url_len > s->cfg->max_url) { st->early_status = 414; return; }
+    req probe = {0};
+    st->rt = router_match(method, url, &probe, &st->path_known);
+    req_free(&probe);
+    st->limit = st->rt ? router_body_limit(st->rt, s->cfg) : s->cfg->max_form;
+    const char *cl = MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH);
+    if (cl && strtoull(cl, NULL, 10) > st->limit) st->early_status = 413;
+}
+
+static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const char *url, const char *method,
+                                  const char *version, const char *upload_data, size_t *upload_size, void **con_cls)
+{
+    (void)version;
+    server *s = cls;
+    conn_state *st = *con_cls;
+    if (!st) {
+        st = calloc(1, sizeof *st);
+        if (!st) return MHD_NO;
+        *con_cls = st;
+        start_request(s, st, c, url, method);
+        /* Refuse an oversized body or URL now: MHD then skips the body and closes. */
+        return st->early_status ? respond(s, st, c, url, method) : MHD_YES;
+    }
+    if (*upload_size) {
+        if (!st->early_status) {
+            if (st->body.len + *upload_size > st->limit) { st->early_status = 413; buf_free(&st->body); }
+            else buf_add(&st->body, upload_data, *upload_size);
+        }
+        *upload_size = 0;
+        return MHD_YES;
+    }
+    return respond(s, st, c, url, method);
 }
 
 static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls, enum MHD_RequestTerminationCode toe)
@@ -271,7 +294,7 @@ server *server_start(const config *cfg, char *err, size_t errlen)
     if (threads < 1) threads = 1;
     /* Poll mode with an internal thread pool: MHD 0.9.75's epoll mode stalls a
      * worker when exactly 128·k connections become ready at once. */
-    s->daemon = MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_POLL | MHD_USE_ERROR_LOG,
+    s->daemon = MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_POLL | MHD_USE_ITC | MHD_USE_ERROR_LOG,
         0, NULL, NULL, on_request, s,
         MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&addr,
         MHD_OPTION_THREAD_POOL_SIZE, threads,

@@ -4,18 +4,28 @@
 #include "core/i18n.h"
 #include "store/store_file.h"
 #include <magic.h>
+#include <pthread.h>
 #include <string.h>
 #include <strings.h>
 
-static __thread magic_t t_magic;
+/* libmagic cookies are not thread-safe: one per thread, closed when the thread ends. */
+static pthread_key_t magic_key;
+static pthread_once_t magic_once = PTHREAD_ONCE_INIT;
+
+static void close_magic(void *cookie) { magic_close(cookie); }
+static void make_magic_key(void) { pthread_key_create(&magic_key, close_magic); }
 
 static const char *sniff(const char *data, size_t len)
 {
-    if (!t_magic) {
-        t_magic = magic_open(MAGIC_MIME_TYPE);
-        if (!t_magic || magic_load(t_magic, NULL) != 0) return NULL;
+    pthread_once(&magic_once, make_magic_key);
+    magic_t m = pthread_getspecific(magic_key);
+    if (!m) {
+        m = magic_open(MAGIC_MIME_TYPE);
+        if (!m) return NULL;
+        if (magic_load(m, NULL) != 0) { magic_close(m); return NULL; }
+        pthread_setspecific(magic_key, m);
     }
-    return magic_buffer(t_magic, data, len);
+    return magic_buffer(m, data, len);
 }
 
 static bool has_ext(const char *name, const char *ext)

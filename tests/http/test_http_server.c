@@ -23,7 +23,7 @@
 #include "support/harness.h"
 #include "web/router.h"
 
-static harness *H;
+static harness *H, *ONE;
 
 static int setup(void **state)
 {
@@ -35,6 +35,7 @@ static int setup(void **state)
 static int teardown(void **state)
 {
     (void)state;
+    h_stop(ONE);       /* left running by a failed test */
     h_stop(H);
     return 0;
 }
@@ -47,13 +48,13 @@ static double now_s(void)
 }
 
 /* A non-blocking TCP connection to the test server (connect in progress). */
-static int open_conn(void)
+static int open_conn(uint16_t port)
 {
     int fd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
     assert_true(fd >= 0);
     int one = 1;
     setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
-    struct sockaddr_in a = {.sin_family = AF_INET, .sin_port = htons(h_port(H))};
+    struct sockaddr_in a = {.sin_family = AF_INET, .sin_port = htons(port)};
     inet_pton(AF_INET, "127.0.0.1", &a.sin_addr);
     int rc = connect(fd, (struct sockaddr *)&a, sizeof a);
     assert_true(rc == 0 || errno == EINPROGRESS);
@@ -100,7 +101,7 @@ static bool response_complete(pending *p)
 #define NCONN 256
 
 /* One round: every connection sends GET /healthz at once; returns the seconds
- * until the last complete answer (or fails after 10 s). */
+ * until the last complete answer (or fails after 5 s). */
 static double healthz_round(int *fds, pending *st)
 {
     static const char req[] = "GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: keep-alive\r\n\r\n";
@@ -116,7 +117,7 @@ static double healthz_round(int *fds, pending *st)
             if (!st[i].done) { pfd[n] = (struct pollfd){.fd = fds[i], .events = POLLIN}; map[n++] = i; }
         int rc = poll(pfd, (nfds_t)n, 100);
         assert_true(rc >= 0);
-        if (now_s() - t0 > 10) fail_msg("only %d of %d connections answered after 10 s", done, NCONN);
+        if (now_s() - t0 > 5) fail_msg("only %d of %d connections answered after 5 s", done, NCONN);
         for (int k = 0; k < n; k++) {
             if (!(pfd[k].revents & (POLLIN | POLLHUP | POLLERR))) continue;
             pending *p = &st[map[k]];
@@ -137,12 +138,14 @@ static double healthz_round(int *fds, pending *st)
     return elapsed;
 }
 
-static void test_256_keepalive_connections_within_one_second(void **state)
+/* Opens 256 connections to the server of h, then runs two rounds: fresh
+ * connections, then the same ones kept alive. Each must be answered in full
+ * within one second. */
+static void run_256(harness *h, const char *what)
 {
-    (void)state;
     static int fds[NCONN];
     static pending st[NCONN];
-    for (int i = 0; i < NCONN; i++) fds[i] = open_conn();
+    for (int i = 0; i < NCONN; i++) fds[i] = open_conn(h_port(h));
     /* Wait until every connection is established. */
     for (int i = 0; i < NCONN; i++) {
         struct pollfd p = {.fd = fds[i], .events = POLLOUT};
@@ -152,20 +155,39 @@ static void test_256_keepalive_connections_within_one_second(void **state)
         getsockopt(fds[i], SOL_SOCKET, SO_ERROR, &err, &len);
         assert_int_equal(err, 0);
     }
-    /* Two rounds: fresh connections, then the same ones kept alive. */
     double first = healthz_round(fds, st);
     double second = healthz_round(fds, st);
     for (int i = 0; i < NCONN; i++) close(fds[i]);
-    fprintf(stderr, "256 connections: %.3f s, again on the kept-alive connections: %.3f s\n", first, second);
-    if (first > 1.0) fail_msg("256 simultaneous requests took %.3f s (limit 1 s)", first);
-    if (second > 1.0) fail_msg("256 simultaneous keep-alive requests took %.3f s (limit 1 s)", second);
+    fprintf(stderr, "%s: 256 connections answered in %.3f s, again kept alive in %.3f s\n", what, first, second);
+    if (first > 1.0) fail_msg("%s: 256 simultaneous requests took %.3f s (limit 1 s)", what, first);
+    if (second > 1.0) fail_msg("%s: 256 simultaneous keep-alive requests took %.3f s (limit 1 s)", what, second);
+}
+
+/* The exact stall: one worker with 256 = 2·128 connections ready at once
+ * (MHD 0.9.75 in epoll mode answers none of them). */
+static void test_256_connections_one_worker(void **state)
+{
+    (void)state;
+    h_options o = {.threads = 1};
+    harness *one = ONE = h_start_opts(&o);
+    assert_non_null(one);
+    run_256(one, "one worker");
+    h_stop(one);
+    ONE = NULL;
+}
+
+/* The same with the default thread pool, as in production. */
+static void test_256_connections_default_pool(void **state)
+{
+    (void)state;
+    run_256(H, "default pool");
 }
 
 /* Sends raw bytes on a new connection and reads the status line of the answer
  * (waiting at most 5 s). Returns the status, 0 if the server sent nothing. */
 static int raw_status(const char *head, const char *body, size_t body_len, char *resp, size_t resp_n)
 {
-    int fd = open_conn();
+    int fd = open_conn(h_port(H));
     struct pollfd p = {.fd = fd, .events = POLLOUT};
     assert_int_equal(poll(&p, 1, 10000), 1);
     send_all(fd, head, strlen(head));
@@ -339,7 +361,8 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_route_table_invariants),
-        cmocka_unit_test(test_256_keepalive_connections_within_one_second),
+        cmocka_unit_test(test_256_connections_one_worker),
+        cmocka_unit_test(test_256_connections_default_pool),
         cmocka_unit_test(test_body_over_limit_413_unread),
         cmocka_unit_test(test_openapi_lists_every_route),
     };

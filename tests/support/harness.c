@@ -164,7 +164,7 @@ static int64_t query_int(harness *h, const char *sql, bool text, const char *arg
         else if (!text) db_bind_int(s, 1, iarg);
         int rc = db_step(s);
         if (rc == DB_ROW) v = db_col_int(s, 0);
-        else fprintf(stderr, "harness: %s: no row (%d)\n", sql, rc);
+        else if (rc != DB_DONE) fprintf(stderr, "harness: %s: error %d\n", sql, rc);
     }
     db_close(d);
     return v;
