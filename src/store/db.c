@@ -14,7 +14,7 @@
 
 struct db_stmt {
     sqlite3_stmt *st;
-    const char *sql;    /* the caller's string; cache key by address then content */
+    uint64_t hash;      /* FNV-1a of the SQL text: the cache key, confirmed with strcmp */
 };
 
 struct db {
@@ -160,11 +160,20 @@ void db_close(db *d)
     free(d);
 }
 
+static uint64_t sql_hash(const char *s)
+{
+    uint64_t h = 1469598103934665603ull;
+    for (; *s; s++) h = (h ^ (unsigned char)*s) * 1099511628211ull;
+    return h;
+}
+
 db_stmt *db_prepare(db *d, const char *sql)
 {
+    /* Keyed on the text, never the address: callers build SQL in reused buffers. */
+    uint64_t h = sql_hash(sql);
     for (int i = 0; i < d->ncache; i++) {
         db_stmt *s = &d->cache[i];
-        if (s->sql == sql || strcmp(sqlite3_sql(s->st), sql) == 0) {
+        if (s->hash == h && strcmp(sqlite3_sql(s->st), sql) == 0) {
             sqlite3_reset(s->st);
             sqlite3_clear_bindings(s->st);
             return s;
@@ -180,7 +189,7 @@ db_stmt *db_prepare(db *d, const char *sql)
         memmove(&d->cache[0], &d->cache[1], sizeof d->cache[0] * (STMT_CACHE - 1));
         d->ncache--;
     }
-    d->cache[d->ncache] = (db_stmt){st, sql};
+    d->cache[d->ncache] = (db_stmt){st, h};
     return &d->cache[d->ncache++];
 }
 

@@ -13,7 +13,7 @@ static char *dup_or_null(const char *s) { return s ? strdup(s) : NULL; }
 /* ---------- plans and areas ---------- */
 
 #define PLAN_COLS "p.id, p.code, p.title, p.doc_number, COALESCE(p.issued_on,''), p.note, p.year_from, p.year_to, p.public, " \
-                  "(SELECT COUNT(*) FROM tasks t WHERE t.plan_id = p.id) FROM plans p "
+                  "CASE WHEN ? THEN (SELECT COUNT(*) FROM tasks t WHERE t.plan_id = p.id) ELSE 0 END FROM plans p "
 
 static void read_plan(db_stmt *s, plan_row *p)
 {
@@ -42,13 +42,14 @@ void plan_rows_free(plan_row *p, int n)
     free(p);
 }
 
-int store_plan_list(db *d, bool public_only, plan_row **out, int *n)
+int store_plan_list(db *d, bool public_only, bool with_counts, plan_row **out, int *n)
 {
     *out = NULL;
     *n = 0;
     db_stmt *s = db_prepare(d, "SELECT " PLAN_COLS "WHERE p.public = 1 OR ? = 0 ORDER BY p.year_from DESC, p.id");
     if (!s) return DB_ERR;
-    db_bind_int(s, 1, public_only);
+    db_bind_int(s, 1, with_counts);
+    db_bind_int(s, 2, public_only);
     int cap = 0, rc;
     while ((rc = db_step(s)) == DB_ROW) {
         if (*n == cap) {
@@ -66,11 +67,20 @@ bool store_plan_get(db *d, int64_t id, bool public_only, plan_row *out)
 {
     db_stmt *s = db_prepare(d, "SELECT " PLAN_COLS "WHERE p.id = ? AND (p.public = 1 OR ? = 0)");
     if (!s) return false;
-    db_bind_int(s, 1, id);
-    db_bind_int(s, 2, public_only);
+    db_bind_int(s, 1, 1);
+    db_bind_int(s, 2, id);
+    db_bind_int(s, 3, public_only);
     if (db_step(s) != DB_ROW) return false;
     read_plan(s, out);
     return true;
+}
+
+bool store_plan_is_public(db *d, int64_t id)
+{
+    db_stmt *s = db_prepare(d, "SELECT public FROM plans WHERE id = ?");
+    if (!s) return false;
+    db_bind_int(s, 1, id);
+    return db_step(s) == DB_ROW && db_col_int(s, 0) != 0;
 }
 
 int store_area_list(db *d, int64_t plan_id, area_row **out, int *n)

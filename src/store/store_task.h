@@ -61,8 +61,11 @@ typedef struct {
     int page, per_page;               /* page is 1-based; per_page 0 = all */
 } task_filter;
 
-/* Lists plans (public ones only when public_only), fills *out (caller frees with plan_rows_free). */
-int store_plan_list(db *d, bool public_only, plan_row **out, int *n);
+/* Lists plans (public ones only when public_only), fills *out (caller frees with
+ * plan_rows_free). task_count is filled only with with_counts (it costs a count per plan). */
+int store_plan_list(db *d, bool public_only, bool with_counts, plan_row **out, int *n);
+/* True when the plan exists and is public. */
+bool store_plan_is_public(db *d, int64_t id);
 /* Loads one plan; false if missing (or not public when public_only). */
 bool store_plan_get(db *d, int64_t id, bool public_only, plan_row *out);
 void plan_row_free(plan_row *p);

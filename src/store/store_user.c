@@ -140,6 +140,14 @@ void store_session_delete(db *d, int64_t session_id)
     db_exec_stmt(s);
 }
 
+int store_session_delete_user(db *d, int64_t user_id)
+{
+    db_stmt *s = db_prepare(d, "DELETE FROM sessions WHERE user_id = ?");
+    if (!s) return DB_ERR;
+    db_bind_int(s, 1, user_id);
+    return db_exec_stmt(s) == DB_DONE ? DB_OK : DB_ERR;
+}
+
 int store_session_purge(db *d, int64_t now, int64_t idle, int64_t absolute)
 {
     db_stmt *s = db_prepare(d, "DELETE FROM sessions WHERE last_seen <= ? OR created_at <= ?");

@@ -39,6 +39,8 @@ int64_t store_session_add(db *d, const char *token_hash, int64_t user_id, const 
 int64_t store_session_lookup(db *d, const char *token_hash, int64_t now, int64_t idle, int64_t absolute,
                              user_row *u, char csrf[48]);
 void store_session_delete(db *d, int64_t session_id);
+/* Ends every session of a user (after a password reset, a lock or a role change). DB_OK or an error. */
+int store_session_delete_user(db *d, int64_t user_id);
 /* Deletes sessions idle past the limit; returns how many. */
 int store_session_purge(db *d, int64_t now, int64_t idle, int64_t absolute);
 

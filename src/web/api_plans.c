@@ -23,7 +23,7 @@ void h_api_plans(req *r, resp *w)
 {
     plan_row *plans;
     int n;
-    if (store_plan_list(r->db, !can_read_internal(r), &plans, &n) != DB_OK) {
+    if (store_plan_list(r->db, !can_read_internal(r), true, &plans, &n) != DB_OK) {
         resp_json_error(w, 500, "internal", _("Không đọc được kế hoạch."), NULL);
         return;
     }
@@ -106,10 +106,7 @@ void h_api_task(req *r, resp *w)
         resp_json_error(w, 404, "not_found", _("Không tìm thấy nhiệm vụ."), NULL);
         return;
     }
-    plan_row p;
-    bool visible = can_read_internal(r) || store_plan_get(r->db, t.plan_id, true, &p);
-    if (!can_read_internal(r) && visible) plan_row_free(&p);
-    if (!visible) {
+    if (!can_read_internal(r) && !store_plan_is_public(r->db, t.plan_id)) {
         task_row_free(&t);
         resp_json_error(w, 404, "not_found", _("Không tìm thấy nhiệm vụ."), NULL);
         return;

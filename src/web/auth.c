@@ -160,6 +160,7 @@ login_result auth_login(req *r, resp *w, const char *username, const char *passw
         return LOGIN_BAD_CREDENTIALS;
     }
     store_login_clear(r->db, ukey);
+    store_session_purge(r->db, now, (int64_t)r->cfg->session_idle_minutes * 60, (int64_t)r->cfg->session_max_hours * 3600);
     char token[64], hash[65], csrf[64];
     auth_random_token(token);
     auth_random_token(csrf);

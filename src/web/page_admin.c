@@ -753,6 +753,8 @@ static int user_change_txn(db *d, void *ctx)
     user_change_ctx *c = ctx;
     if (!store_user_update(d, c->before->id, c->full_name, c->ro, c->unit, c->active)) return DB_ERR;
     if (c->hash && !store_user_set_password(d, c->before->id, c->hash)) return DB_ERR;
+    /* A reset password, a lock or a new role ends the user's open sessions. */
+    if ((c->hash || !c->active || c->ro != c->before->role) && store_session_delete_user(d, c->before->id) != DB_OK) return DB_ERR;
     user_row after;
     if (!store_user_by_id(d, c->before->id, &after)) return DB_ERR;
     char *b = user_json(d, c->before, false), *a = user_json(d, &after, c->hash != NULL);
@@ -838,6 +840,9 @@ void h_admin_home(req *r, resp *w)
     store_import_list(r->db, 5, recent_import, &c);
     html_lit(b, "</ul>");
     if (c.n == 0) html_printf(b, "<p class=\"muted\">%s</p>", _("Chưa có tệp nào được tải lên."));
-    html_lit(b, "</section></div>");
+    html_lit(b, "</section>");
+    html_printf(b, "<section class=\"card\"><h2><a href=\"/admin/calendar\">%s</a></h2><p>%s</p></section>",
+                _("Lịch làm việc"), _("Ngày nghỉ lễ, Tết, nghỉ bù, làm bù theo năm; xác nhận lịch tạm tính."));
+    html_lit(b, "</div>");
     page_end(r, w);
 }

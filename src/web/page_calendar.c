@@ -180,7 +180,7 @@ static bool parse_add_form(req *r, form_state *st, cal_day *day)
 
 static void year_nav(buf *b, int year)
 {
-    html_lit(b, "<nav class=\"cal-nav no-print\" aria-label=\"năm\">");
+    html_printf(b, "<nav class=\"cal-nav no-print\" aria-label=\"%s\">", _("Chọn năm"));
     if (year > CAL_MIN_YEAR) html_printf(b, "<a href=\"/admin/calendar?year=%d\" rel=\"prev\">« %d</a>", year - 1, year - 1);
     html_printf(b, "<form method=\"get\" action=\"/admin/calendar\" class=\"cal-year-form\"><label>%s "
                    "<input type=\"number\" name=\"year\" min=\"%d\" max=\"%d\" value=\"%d\" inputmode=\"numeric\"></label>"
@@ -209,14 +209,14 @@ static void error_summary(buf *b, const form_state *st)
                 !strcmp(st->form, "add") ? "add" : "days", _("Xem mẫu nhập bên dưới."));
 }
 
-static void confirm_form(req *r, buf *b, int year, const form_state *st)
+static void confirm_form(req *r, buf *b, int year)
 {
     html_printf(b, "<form method=\"post\" action=\"/admin/calendar/years/%d/confirm\" class=\"cal-confirm\">", year);
     html_csrf_field(r, b);
     html_printf(b, "<button type=\"submit\">%s %d</button></form>", _("Xác nhận lịch năm"), year);
 }
 
-static void status_banner(req *r, buf *b, const cal_calendar *cal, int year, const form_state *st)
+static void status_banner(req *r, buf *b, const cal_calendar *cal, int year)
 {
     cal_year_status s = cal_year_status_of(cal, year);
     if (s == CAL_YEAR_OFFICIAL) {
@@ -237,7 +237,7 @@ static void status_banner(req *r, buf *b, const cal_calendar *cal, int year, con
                 _("chưa có văn bản công bố lịch nghỉ của năm này. Các ngày nghỉ được suy ra từ Bộ luật Lao động 2019 "
                   "(Điều 111, 112): Tết Nguyên đán tạm tính 1 ngày trước và 4 ngày đầu năm âm lịch, chưa có ngày hoán đổi. "
                   "Khi Chính phủ công bố lịch nghỉ, hãy thêm hoặc xóa ngày cho đúng văn bản rồi xác nhận."));
-    confirm_form(r, b, year, st);
+    confirm_form(r, b, year);
     html_lit(b, "</div>");
 }
 
@@ -289,14 +289,15 @@ static void day_cell(buf *b, const cal_calendar *cal, int32_t jdn, int32_t today
 
 static void month_grid(buf *b, const cal_calendar *cal, int year, int month, int32_t today)
 {
-    static const char *const HEAD[7][2] = {{"T2", "Thứ Hai"}, {"T3", "Thứ Ba"}, {"T4", "Thứ Tư"}, {"T5", "Thứ Năm"},
-                                           {"T6", "Thứ Sáu"}, {"T7", "Thứ Bảy"}, {"CN", "Chủ nhật"}};
+    static const char *const HEAD[7][2] = {{N_("T2"), N_("Thứ Hai")}, {N_("T3"), N_("Thứ Ba")}, {N_("T4"), N_("Thứ Tư")},
+                                           {N_("T5"), N_("Thứ Năm")}, {N_("T6"), N_("Thứ Sáu")}, {N_("T7"), N_("Thứ Bảy")},
+                                           {N_("CN"), N_("Chủ nhật")}};
     int32_t first = cal_jdn_from_ymd(year, month, 1);
     int ndays = cal_days_in_month(year, month);
     int work = cal_working_days_between(cal, first - 1, first + ndays - 1);
     html_printf(b, "<table class=\"cal-month\"><caption>%s %d <small>· %d %s</small></caption><thead><tr>",
                 _("Tháng"), month, work, _("ngày làm việc"));
-    for (int i = 0; i < 7; i++) html_printf(b, "<th scope=\"col\" abbr=\"%s\">%s</th>", HEAD[i][1], HEAD[i][0]);
+    for (int i = 0; i < 7; i++) html_printf(b, "<th scope=\"col\" abbr=\"%s\">%s</th>", _(HEAD[i][1]), _(HEAD[i][0]));
     html_lit(b, "</tr></thead><tbody><tr>");
     int col = cal_weekday(first);
     for (int i = 0; i < col; i++) html_lit(b, "<td class=\"cal-empty\"></td>");
@@ -412,28 +413,39 @@ static void add_form(req *r, buf *b, int year, const form_state *st)
                   "Thêm một ngày đã có trong danh sách sẽ thay thế ngày đó."));
 }
 
+/* " 01/06/2022 (Ngày lễ: Name)" from an audit JSON text describing a day. */
+static void history_day(buf *b, const char *json_text)
+{
+    json_error_t e;
+    json_t *o = json_text ? json_loads(json_text, 0, &e) : NULL;
+    const char *date = json_string_value(json_object_get(o, "date"));
+    const char *name = json_string_value(json_object_get(o, "name"));
+    const char *kind_s = json_string_value(json_object_get(o, "kind"));
+    cal_day_kind kind;
+    int32_t jdn;
+    char vn[11];
+    if (date && cal_parse_iso(date, &jdn)) html_printf(b, " %s", cal_format_vn(jdn, vn));
+    if (kind_s && cal_kind_parse(kind_s, &kind) && kind != CAL_KIND_NORMAL)
+        html_printf(b, " (%s: %s)", kind_label(kind), name ? name : "");
+    json_decref(o);
+}
+
 /* Writes one history line from an audit entry of the year. */
 static void history_item(const audit_row *a, void *ctx)
 {
     buf *b = ctx;
-    char when[24], vn[11];
-    json_error_t e;
-    json_t *after = a->after ? json_loads(a->after, 0, &e) : NULL;
-    const char *date = json_string_value(json_object_get(after, "date"));
-    const char *name = json_string_value(json_object_get(after, "name"));
-    const char *kind_s = json_string_value(json_object_get(after, "kind"));
-    cal_day_kind kind = CAL_KIND_NORMAL;
-    int32_t jdn = 0;
-    if (!kind_s || !cal_kind_parse(kind_s, &kind)) kind = CAL_KIND_NORMAL;
+    char when[24];
     html_printf(b, "<li><strong>%s</strong> · %s — ", fmt_datetime(a->at, when), a->username);
-    if (!strcmp(a->action, "calendar_year_confirm")) html_printf(b, "%s", _("xác nhận lịch của năm"));
-    else if (!strcmp(a->action, "calendar_day_remove")) html_printf(b, "%s", _("xóa ngày"));
-    else html_printf(b, "%s", _("thêm ngày"));
-    if (date && cal_parse_iso(date, &jdn))
-        html_printf(b, " %s", cal_format_vn(jdn, vn));
-    if (kind != CAL_KIND_NORMAL) html_printf(b, " (%s: %s)", kind_label(kind), name ? name : "");
+    if (!strcmp(a->action, "calendar_year_confirm")) {
+        html_printf(b, "%s", _("xác nhận lịch của năm"));
+    } else if (!strcmp(a->action, "calendar_day_remove")) {
+        html_printf(b, "%s", _("xóa ngày"));
+        history_day(b, a->before);                /* what the day was */
+    } else {
+        html_printf(b, "%s", _("thêm ngày"));
+        history_day(b, a->after);
+    }
     html_lit(b, "</li>");
-    json_decref(after);
 }
 
 static void history(req *r, buf *b, int year)
@@ -479,7 +491,7 @@ static void calendar_page(req *r, resp *w, int year, const form_state *st)
     year_nav(b, year);
     if (st) error_summary(b, st);
     else ok_message(r, b);
-    status_banner(r, b, cal, year, st);
+    status_banner(r, b, cal, year);
     year_facts(b, cal, year);
     legend(b);
     year_grid(r, b, cal, year);

@@ -93,7 +93,7 @@ void h_dashboard(req *r, resp *w)
 {
     plan_row *plans;
     int n;
-    if (store_plan_list(r->db, false, &plans, &n) != DB_OK) {
+    if (store_plan_list(r->db, false, false, &plans, &n) != DB_OK) {
         resp_error(r, w, 500, "internal", _("Không đọc được kế hoạch."), NULL);
         return;
     }

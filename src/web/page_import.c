@@ -98,7 +98,7 @@ static void plans_list(req *r, buf *b)
 {
     plan_row *plans;
     int n;
-    if (store_plan_list(r->db, false, &plans, &n) != DB_OK) return;
+    if (store_plan_list(r->db, false, false, &plans, &n) != DB_OK) return;
     html_printf(b, "<p>%s ", _("Kế hoạch đã có:"));
     for (int i = 0; i < n; i++)
         html_printf(b, "%s<code>%s</code> (%s, %d–%d)", i ? "; " : "", plans[i].code, plans[i].title, plans[i].year_from, plans[i].year_to);

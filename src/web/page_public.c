@@ -11,7 +11,7 @@ void h_public_index(req *r, resp *w)
 {
     plan_row *plans;
     int n;
-    if (store_plan_list(r->db, true, &plans, &n) != DB_OK) { resp_error(r, w, 500, "internal", _("Lỗi đọc dữ liệu."), NULL); return; }
+    if (store_plan_list(r->db, true, true, &plans, &n) != DB_OK) { resp_error(r, w, 500, "internal", _("Lỗi đọc dữ liệu."), NULL); return; }
     buf *b = &w->body;
     page_begin(r, w, _("Kế hoạch cải cách hành chính"));
     html_printf(b, "<h1>%s</h1><p>%s</p><ul class=\"plans\">", _("Kế hoạch cải cách hành chính"),

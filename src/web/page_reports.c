@@ -33,7 +33,7 @@ static void open_form(req *r, buf *b)
 {
     plan_row *plans;
     int n;
-    if (store_plan_list(r->db, false, &plans, &n) != DB_OK) return;
+    if (store_plan_list(r->db, false, false, &plans, &n) != DB_OK) return;
     html_printf(b, "<section class=\"card no-print\"><h2>%s</h2><form method=\"post\" action=\"/reports\" class=\"filters\">", _("Mở kỳ báo cáo"));
     html_csrf_field(r, b);
     html_printf(b, "<label>%s<select name=\"plan\">", _("Kế hoạch"));

@@ -15,7 +15,7 @@ void h_targets(req *r, resp *w)
 {
     plan_row *plans;
     int np;
-    if (store_plan_list(r->db, false, &plans, &np) != DB_OK) { resp_error(r, w, 500, "internal", _("Lỗi đọc dữ liệu."), NULL); return; }
+    if (store_plan_list(r->db, false, false, &plans, &np) != DB_OK) { resp_error(r, w, 500, "internal", _("Lỗi đọc dữ liệu."), NULL); return; }
     buf *b = &w->body;
     page_begin(r, w, _("Chỉ tiêu"));
     html_printf(b, "<h1>%s</h1><p class=\"muted\">%s</p>", _("Chỉ tiêu cải cách hành chính"),
@@ -88,9 +88,7 @@ void h_api_targets(req *r, resp *w)
     if (store_target_list(r->db, plan_id, &rows, &n) != DB_OK) { resp_json_error(w, 500, "internal", "", NULL); return; }
     json_t *arr = json_array();
     for (int i = 0; i < n; i++) {
-        plan_row p;
-        if (!can_read_internal(r) && !store_plan_get(r->db, rows[i].plan_id, true, &p)) continue;
-        if (!can_read_internal(r)) plan_row_free(&p);
+        if (!can_read_internal(r) && !store_plan_is_public(r->db, rows[i].plan_id)) continue;
         json_array_append_new(arr, target_json(r, &rows[i]));
     }
     target_rows_free(rows, n);

@@ -40,7 +40,7 @@ static void plan_area_selects(req *r, buf *b, const filter_args *a)
 {
     plan_row *plans;
     int n;
-    store_plan_list(r->db, !can_read_internal(r), &plans, &n);
+    store_plan_list(r->db, !can_read_internal(r), false, &plans, &n);
     html_printf(b, "<label>%s<select name=\"plan\"><option value=\"\">%s</option>", _("Kế hoạch"), _("— Tất cả —"));
     for (int i = 0; i < n; i++) option_id(b, plans[i].id, a->f.plan_id, plans[i].title);
     html_lit(b, "</select></label>");

@@ -19,6 +19,9 @@ const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
 const STEP_TIMEOUT = 15000;
 
 let passed = 0;
+let liveServer = null;   // killed on any exit, even an interrupted one
+process.on('exit', () => { if (liveServer && liveServer.exitCode === null) liveServer.kill('SIGKILL'); });
+for (const sig of ['SIGINT', 'SIGTERM']) process.on(sig, () => process.exit(130));
 const failures = [];
 function check(name, ok, detail = '') {
   if (ok) { passed++; console.log(`  ok   ${name}`); }
@@ -37,7 +40,7 @@ function freePort() {
 // Starts `cchc serve` and resolves once it prints that it is serving.
 function startServer(dataDir, port) {
   return new Promise((res, rej) => {
-    const proc = spawn(BIN, ['serve', '--data', dataDir, '--listen', `127.0.0.1:${port}`], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const proc = liveServer = spawn(BIN, ['serve', '--data', dataDir, '--listen', `127.0.0.1:${port}`], { stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '', err = '';
     const timer = setTimeout(() => rej(new Error(`server did not start in 20 s\n${out}${err}`)), 20000);
     proc.stdout.on('data', (d) => {
@@ -81,7 +84,7 @@ async function main() {
     const password = me[2];
 
     const port = await freePort();
-    server = await startServer(dataDir, port);
+    server = liveServer = await startServer(dataDir, port);
     const base = `http://127.0.0.1:${port}`;
 
     browser = await chromium.launch({

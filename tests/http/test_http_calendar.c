@@ -169,6 +169,10 @@ static void test_add_and_remove_day_rederive_deadlines(void **state)
     assert_int_equal(h_audit(H, "calendar_day_remove"), 1);
     expect_due("2022-05-31", 1, "2022-06-01");
     assert_int_equal(overdue_days_of_task_9(), overdue);
+    r = c_get(ADMIN, "/admin/calendar?year=2022");
+    assert_true(r_has(r, "thêm ngày 01/06/2022 (Ngày lễ: Ngày nghỉ thử)"));
+    assert_true(r_has(r, "xóa ngày 01/06/2022 (Ngày lễ: Ngày nghỉ thử)"));
+    assert_false(r_has(r, "<td class=\"cal-d cal-holiday\" title=\"Thứ Tư 01/06/2022"));
 }
 
 static void test_make_up_saturday(void **state)

@@ -578,6 +578,33 @@ static void test_api_input_errors(void **state)
     assert_int_equal(c_get(TTRA, "/api/v1/tasks/abc")->status, 404);
 }
 
+/* The statement cache must key on the SQL text: store_task_find builds its
+ * SQL in a heap buffer, and once freed the next filter's SQL may get the same
+ * address. In the release build (no ASan quarantine) that served one filter's
+ * count with another filter's statement: the dashboard's overdue card led to a
+ * list of every task, and "Việc của đơn vị" came out empty. Reproduced here
+ * deterministically with one buffer holding two different statements. */
+static void test_statement_cache_keys_on_sql_text(void **state)
+{
+    (void)state;
+    db *d = h_db(H);
+    char sql[64];
+    snprintf(sql, sizeof sql, "SELECT 1 + ?");
+    db_stmt *s = db_prepare(d, sql);
+    assert_non_null(s);
+    db_bind_int(s, 1, 1);
+    assert_int_equal(db_step(s), DB_ROW);
+    assert_int_equal(db_col_int(s, 0), 2);
+    db_step(s);
+    snprintf(sql, sizeof sql, "SELECT 100 + ?");
+    s = db_prepare(d, sql);
+    assert_non_null(s);
+    db_bind_int(s, 1, 1);
+    assert_int_equal(db_step(s), DB_ROW);
+    if (db_col_int(s, 0) != 101) fail_msg("db_prepare returned the statement cached for another SQL text at the same address");
+    db_step(s);
+}
+
 /* ---------- headers, limits, unknown paths ---------- */
 
 static void assert_html_security_headers(const response *r, const char *what)
@@ -713,6 +740,7 @@ int main(void)
         cmocka_unit_test(test_upload_wrong_type_415),
         cmocka_unit_test(test_script_injection_escaped),
         cmocka_unit_test(test_api_input_errors),
+        cmocka_unit_test(test_statement_cache_keys_on_sql_text),
         cmocka_unit_test(test_security_headers),
         cmocka_unit_test(test_long_url_414),
         cmocka_unit_test(test_unknown_paths),

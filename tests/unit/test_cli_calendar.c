@@ -133,8 +133,8 @@ static void test_add(void **state)
     assert_int_equal(run("add", "2026-02-12", "5", "--cutoff", "25:00", NULL).status, 2);
     assert_int_equal(run("add", "2026-02-12", "5", "--bogus", NULL).status, 1);
     assert_int_equal(run("add", "2026-02-12", "5", "--cutoff", NULL).status, 1);
-    /* --db is accepted (database overrides are a later hook) */
-    ASSERT_RUN(0, "2026-02-26\n", "add", "2026-02-12", "5", "--db", "/nonexistent.db");
+    /* a --db path that cannot be opened is an error, never a silent fallback to the bundled data */
+    assert_int_equal(run("add", "2026-02-12", "5", "--db", "/nonexistent.db", NULL).status, 2);
 }
 
 static void test_due(void **state)
