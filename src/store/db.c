@@ -3,6 +3,7 @@
 #include "store/db.h"
 #include "store/engine.h"
 #include "embed.h"
+#include <pthread.h>
 #include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -14,6 +15,7 @@
 
 struct db_stmt {
     sqlite3_stmt *st;
+    struct db *owner;
     uint64_t hash;      /* FNV-1a of the SQL text: the cache key, confirmed with strcmp */
 };
 
@@ -28,6 +30,7 @@ static const char *const migrations[] = {
     "src/store/sql/001_schema.sql",
     "src/store/sql/002_sqlite_fts.sql",
     "src/store/sql/003_calendar.sql",
+    "src/store/sql/004_indexes.sql",
     NULL,
 };
 
@@ -127,8 +130,18 @@ static int apply_migrations(db *d, char *err, size_t errlen)
     return 0;
 }
 
+static pthread_once_t engine_once = PTHREAD_ONCE_INIT;
+
+/* Process-wide engine settings, before the first connection: no global memory
+ * statistics (their mutex serialises every allocation across worker threads). */
+static void engine_configure(void)
+{
+    sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+}
+
 db *db_open(const char *path, char *err, size_t errlen)
 {
+    pthread_once(&engine_once, engine_configure);
     db *d = calloc(1, sizeof *d);
     if (!d) { snprintf(err, errlen, "out of memory"); return NULL; }
     int rc = sqlite3_open_v2(path, &d->h, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL);
@@ -139,7 +152,7 @@ db *db_open(const char *path, char *err, size_t errlen)
     }
     sqlite3_busy_timeout(d->h, 2000);
     if (db_exec(d, "PRAGMA journal_mode=WAL; PRAGMA foreign_keys=ON; PRAGMA synchronous=NORMAL;"
-                   "PRAGMA temp_store=MEMORY; PRAGMA cache_size=-4000; PRAGMA mmap_size=268435456;") != DB_OK) {
+                   "PRAGMA temp_store=MEMORY; PRAGMA cache_size=-4000;") != DB_OK) {
         snprintf(err, errlen, "cannot configure %s: %s", path, sqlite3_errmsg(d->h));
         db_close(d);
         return NULL;
@@ -189,7 +202,7 @@ db_stmt *db_prepare(db *d, const char *sql)
         memmove(&d->cache[0], &d->cache[1], sizeof d->cache[0] * (STMT_CACHE - 1));
         d->ncache--;
     }
-    d->cache[d->ncache] = (db_stmt){st, h};
+    d->cache[d->ncache] = (db_stmt){st, d, h};
     return &d->cache[d->ncache++];
 }
 
@@ -216,6 +229,12 @@ int db_step(db_stmt *s)
 
 int db_exec_stmt(db_stmt *s)
 {
+    /* Outside a transaction a write must not run on top of a read snapshot left
+     * open by an earlier single-row lookup: it would fail with BUSY_SNAPSHOT
+     * whenever another connection committed in between. */
+    if (s->owner->depth == 0)
+        for (int i = 0; i < s->owner->ncache; i++)
+            if (&s->owner->cache[i] != s) sqlite3_reset(s->owner->cache[i].st);
     int rc = db_step(s);
     sqlite3_reset(s->st);
     return rc == DB_ROW ? DB_DONE : rc;
@@ -235,9 +254,42 @@ const char *db_col_text_or_null(db_stmt *s, int i)
 }
 char *db_col_dup(db_stmt *s, int i) { return strdup(db_col_text(s, i)); }
 
+int64_t db_data_version(db *d)
+{
+    db_stmt *s = db_prepare(d, "PRAGMA data_version");
+    return s && db_step(s) == DB_ROW ? db_col_int(s, 0) : -1;
+}
+
 int64_t db_last_id(db *d) { return sqlite3_last_insert_rowid(d->h); }
 int db_changes(db *d) { return sqlite3_changes(d->h); }
 const char *db_errmsg(db *d) { return sqlite3_errmsg(d->h); }
+
+/* Runs a cached transaction-control statement ("BEGIN", "COMMIT", ...). */
+static int control(db *d, const char *sql)
+{
+    db_stmt *s = db_prepare(d, sql);
+    if (!s) return DB_ERR;
+    int rc = db_step(s);
+    sqlite3_reset(s->st);
+    return rc == DB_DONE ? DB_OK : rc;
+}
+
+int db_read_begin(db *d)
+{
+    if (d->depth > 0) return DB_ERR;
+    db_idle(d);
+    if (control(d, "BEGIN") != DB_OK) return DB_ERR;
+    d->depth = 1;
+    return DB_OK;
+}
+
+void db_read_end(db *d)
+{
+    if (d->depth != 1) return;
+    d->depth = 0;
+    db_idle(d);
+    if (control(d, "COMMIT") != DB_OK) control(d, "ROLLBACK");
+}
 
 void db_idle(db *d)
 {

@@ -44,6 +44,8 @@ char *db_col_dup(db_stmt *s, int i);
 
 /* Runs raw SQL with no parameters (migrations, pragmas). DB_OK or DB_ERR. */
 int db_exec(db *d, const char *sql);
+/* A counter that changes when another connection commits (for caches). */
+int64_t db_data_version(db *d);
 /* The row id of the last insert on this connection. */
 int64_t db_last_id(db *d);
 /* Rows changed by the last statement. */
@@ -51,6 +53,11 @@ int db_changes(db *d);
 /* The last error message of the connection. */
 const char *db_errmsg(db *d);
 
+/* Opens one read transaction for a whole read-only request, so its queries share
+ * one snapshot and one lock (db_txn calls inside it join it). DB_OK or DB_ERR. */
+int db_read_begin(db *d);
+/* Ends the transaction opened by db_read_begin. */
+void db_read_end(db *d);
 /* Ends every pending read of the connection's cached statements (resets them);
  * call between requests so no read snapshot outlives its request. */
 void db_idle(db *d);

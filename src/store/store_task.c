@@ -117,6 +117,8 @@ void area_rows_free(area_row *a, int n)
 #define TASK_FROM "FROM tasks t JOIN plans p ON p.id = t.plan_id JOIN areas a ON a.id = t.area_id " \
                   "JOIN units lu ON lu.id = t.lead_unit_id "
 
+static int load_coords(db *d, task_list *l);
+
 static void read_task(db_stmt *s, task_row *t)
 {
     memset(t, 0, sizeof *t);
@@ -144,23 +146,42 @@ static void read_task(db_stmt *s, task_row *t)
     t->updated_at = db_col_dup(s, 20);
 }
 
-static int load_coord(db *d, task_row *t)
+/* Adds coordinating unit (id, name) to t. */
+static int add_coord(task_row *t, int64_t id, const char *name)
 {
-    db_stmt *s = db_prepare(d, "SELECT u.id, u.name FROM task_units tu JOIN units u ON u.id = tu.unit_id "
-                               "WHERE tu.task_id = ? ORDER BY u.kind, u.name");
-    if (!s) return DB_ERR;
-    db_bind_int(s, 1, t->id);
-    int cap = 0, rc;
-    while ((rc = db_step(s)) == DB_ROW) {
-        if (t->ncoord == cap) {
-            cap = cap ? cap * 2 : 4;
-            unit_ref *c = realloc(t->coord, sizeof *c * (size_t)cap);
-            if (!c) return DB_ERR;
-            t->coord = c;
-        }
-        t->coord[t->ncoord++] = (unit_ref){db_col_int(s, 0), db_col_dup(s, 1)};
+    if ((t->ncoord & (t->ncoord - 1)) == 0) {          /* grow at 0, 1, 2, 4, 8 ... */
+        unit_ref *c = realloc(t->coord, sizeof *c * (size_t)(t->ncoord ? t->ncoord * 2 : 1));
+        if (!c) return DB_ERR;
+        t->coord = c;
     }
-    return rc == DB_DONE ? DB_OK : rc;
+    t->coord[t->ncoord++] = (unit_ref){id, strdup(name)};
+    return DB_OK;
+}
+
+/* Loads the coordinating units of every row of l with one query per 64 rows. */
+static int load_coords(db *d, task_list *l)
+{
+    for (int start = 0; start < l->n; start += 64) {
+        int n = l->n - start < 64 ? l->n - start : 64;
+        buf sql = {0};
+        buf_puts(&sql, "SELECT tu.task_id, u.id, u.name FROM task_units tu JOIN units u ON u.id = tu.unit_id "
+                       "WHERE tu.task_id IN (?");
+        for (int i = 1; i < n; i++) buf_puts(&sql, ",?");
+        buf_puts(&sql, ") ORDER BY tu.task_id, u.kind, u.name");
+        db_stmt *s = db_prepare(d, buf_str(&sql));
+        buf_free(&sql);
+        if (!s) return DB_ERR;
+        for (int i = 0; i < n; i++) db_bind_int(s, i + 1, l->rows[start + i].id);
+        int rc;
+        while ((rc = db_step(s)) == DB_ROW) {
+            int64_t task = db_col_int(s, 0);
+            for (int i = start; i < start + n; i++)
+                if (l->rows[i].id == task && add_coord(&l->rows[i], db_col_int(s, 1), db_col_text(s, 2)) != DB_OK)
+                    return DB_ERR;
+        }
+        if (rc != DB_DONE) return rc;
+    }
+    return DB_OK;
 }
 
 void task_row_free(task_row *t)
@@ -188,7 +209,8 @@ bool store_task_get(db *d, int64_t id, task_row *out)
     db_bind_int(s, 1, id);
     if (db_step(s) != DB_ROW) return false;
     read_task(s, out);
-    if (load_coord(d, out) != DB_OK) { task_row_free(out); return false; }
+    task_list one = {out, 1, 1};
+    if (load_coords(d, &one) != DB_OK) { task_row_free(out); return false; }
     return true;
 }
 
@@ -245,12 +267,15 @@ static void build_where(db *d, const task_filter *f, where_builder *w, const cha
     if (f->coord_unit_id)
         wb_int(w, " AND EXISTS (SELECT 1 FROM task_units tu WHERE tu.task_id = t.id AND tu.unit_id = ?)", f->coord_unit_id);
     if (f->involved_unit_id) {
+        /* Lead or coordinator, directly or through a group standing for the unit's
+         * kind: a union of index look-ups rather than a scan with OR. */
         unit_kind(d, f->involved_unit_id, kind);
-        wb_int(w, " AND (t.lead_unit_id = ?", f->involved_unit_id);
-        wb_int(w, " OR EXISTS (SELECT 1 FROM task_units tu WHERE tu.task_id = t.id AND tu.unit_id = ?)", f->involved_unit_id);
-        wb_text(w, " OR (lu.kind = 'group' AND (',' || lu.member_kinds || ',') LIKE ('%,' || ? || ',%'))", kind);
-        wb_text(w, " OR EXISTS (SELECT 1 FROM task_units tu JOIN units g ON g.id = tu.unit_id WHERE tu.task_id = t.id "
-                   "AND g.kind = 'group' AND (',' || g.member_kinds || ',') LIKE ('%,' || ? || ',%')))", kind);
+        wb_int(w, " AND t.id IN (SELECT id FROM tasks WHERE lead_unit_id = ?", f->involved_unit_id);
+        wb_int(w, " UNION SELECT task_id FROM task_units WHERE unit_id = ?", f->involved_unit_id);
+        wb_text(w, " UNION SELECT x.id FROM units g JOIN tasks x ON x.lead_unit_id = g.id WHERE g.kind = 'group' "
+                   "AND (',' || g.member_kinds || ',') LIKE ('%,' || ? || ',%')", kind);
+        wb_text(w, " UNION SELECT tu.task_id FROM units g JOIN task_units tu ON tu.unit_id = g.id WHERE g.kind = 'group' "
+                   "AND (',' || g.member_kinds || ',') LIKE ('%,' || ? || ',%'))", kind);
     }
     if (f->status >= 0) wb_text(w, " AND t.status = ?", status_id((task_status)f->status));
     if (f->open_only) buf_puts(&w->sql, " AND t.status NOT IN ('done', 'cancelled')");
@@ -282,8 +307,10 @@ int store_task_find(db *d, const task_filter *f, task_list *out)
     where_builder w = {0};
     build_where(d, f, &w, match, kind);
 
+    /* The count joins only what the filter refers to (p.public). */
     buf sql = {0};
-    buf_puts(&sql, "SELECT COUNT(*) " TASK_FROM);
+    buf_puts(&sql, "SELECT COUNT(*) FROM tasks t");
+    if (f->public_only) buf_puts(&sql, " JOIN plans p ON p.id = t.plan_id");
     buf_puts(&sql, buf_str(&w.sql));
     db_stmt *s = db_prepare(d, buf_str(&sql));
     int rc = DB_ERR;
@@ -295,7 +322,9 @@ int store_task_find(db *d, const task_filter *f, task_list *out)
     buf_free(&sql);
     buf_puts(&sql, "SELECT " TASK_COLS TASK_FROM);
     buf_puts(&sql, buf_str(&w.sql));
-    buf_puts(&sql, " ORDER BY p.year_from DESC, t.plan_id, a.position, t.position");
+    /* Within a plan, tasks keep the plan's own order (position = row order of
+     * the plan file, areas included); the index on (plan_id, position) serves it. */
+    buf_puts(&sql, f->plan_id ? " ORDER BY t.position" : " ORDER BY p.year_from DESC, t.plan_id, t.position");
     if (f->per_page > 0) buf_printf(&sql, " LIMIT %d OFFSET %d", f->per_page, (f->page > 1 ? f->page - 1 : 0) * f->per_page);
     s = db_prepare(d, buf_str(&sql));
     if (!s) goto done;
@@ -311,8 +340,7 @@ int store_task_find(db *d, const task_filter *f, task_list *out)
         read_task(s, &out->rows[out->n++]);
     }
     if (rc != DB_DONE) goto done;
-    rc = DB_OK;
-    for (int i = 0; i < out->n && rc == DB_OK; i++) rc = load_coord(d, &out->rows[i]);
+    rc = load_coords(d, out);
 done:
     buf_free(&sql);
     buf_free(&w.sql);

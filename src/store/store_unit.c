@@ -7,6 +7,16 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <stdatomic.h>
+
+/* Bumped by every unit write in this process; with db_data_version (writes
+ * by other connections) it tells caches of the unit list when to refresh. */
+static atomic_uint_fast64_t unit_writes;
+
+uint64_t store_unit_generation(db *d)
+{
+    return (atomic_load(&unit_writes) << 32) ^ (uint64_t)db_data_version(d);
+}
 
 const char *const UNIT_KINDS[] = {"department", "division", "district_office", "school", "centre", "external", "group", NULL};
 
@@ -134,6 +144,7 @@ static int add_name_row(db *d, int64_t unit_id, const char *name, const char *fr
 int64_t store_unit_add(db *d, const char *code, const char *name, const char *short_name, const char *kind,
                        int64_t parent_id, const char *valid_from, const char *valid_to)
 {
+    atomic_fetch_add(&unit_writes, 1);
     if (!store_unit_kind_valid(kind) || !code || !code[0] || !name || !name[0]) return -1;
     if (store_unit_id_by_code(d, code) > 0) return 0;
     char now[32];
@@ -211,6 +222,7 @@ static int rename_txn(db *d, void *ctx)
 
 int store_unit_rename(db *d, int64_t id, const char *new_name, const char *from)
 {
+    atomic_fetch_add(&unit_writes, 1);
     if (!new_name || !new_name[0] || !from) return DB_CONSTRAINT;
     rename_args a = {id, new_name, from};
     return db_txn(d, true, rename_txn, &a);
@@ -243,6 +255,7 @@ static int end_txn(db *d, void *ctx)
 
 int store_unit_end(db *d, int64_t id, const char *to, int64_t successor_id)
 {
+    atomic_fetch_add(&unit_writes, 1);
     if (!to) return DB_CONSTRAINT;
     end_args a = {id, successor_id, to};
     return db_txn(d, true, end_txn, &a);
@@ -261,6 +274,7 @@ static bool member_kinds_valid(const char *kinds)
 
 int store_unit_set_member_kinds(db *d, int64_t id, const char *member_kinds)
 {
+    atomic_fetch_add(&unit_writes, 1);
     unit_info u;
     if (!member_kinds || !member_kinds_valid(member_kinds)) return DB_CONSTRAINT;
     if (!store_unit_get(d, id, &u) || strcmp(u.kind, "group") != 0) return DB_CONSTRAINT;
@@ -273,6 +287,7 @@ int store_unit_set_member_kinds(db *d, int64_t id, const char *member_kinds)
 
 int store_unit_set_parent(db *d, int64_t id, int64_t parent_id)
 {
+    atomic_fetch_add(&unit_writes, 1);
     unit_info p;
     if (parent_id == id || (parent_id > 0 && !store_unit_get(d, parent_id, &p))) return DB_CONSTRAINT;
     db_stmt *s = db_prepare(d, "UPDATE units SET parent_id = ? WHERE id = ?");

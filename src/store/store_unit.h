@@ -16,6 +16,9 @@ typedef void (*unit_fn)(const unit_row *u, void *ctx);
 /* Calls fn for every unit, ordered by kind then name. active_on (YYYY-MM-DD or
  * NULL) limits to units valid that day. */
 int store_unit_list(db *d, const char *active_on, unit_fn fn, void *ctx);
+/* A number that changes whenever the unit list may have changed (a write by this
+ * process or a commit by another connection); for caches of the unit list. */
+uint64_t store_unit_generation(db *d);
 /* Id of the unit with this code, or 0. */
 int64_t store_unit_id_by_code(db *d, const char *code);
 /* Copies a unit's name into out (the current name); false if unknown. */

@@ -11,6 +11,8 @@
 #include "store/store_unit.h"
 #include <stdio.h>
 #include <stdlib.h>
+#include <pthread.h>
+#include <stdbool.h>
 #include <string.h>
 
 #define PER_PAGE 50
@@ -20,19 +22,87 @@ static void option_id(buf *b, int64_t value, int64_t selected, const char *label
     html_printf(b, "<option value=\"%D\"%s>%s</option>", value, value == selected ? " selected" : "", label);
 }
 
-typedef struct { buf *b; int64_t selected; } unit_opts;
+/* The <option> list of all units, rendered once per worker thread and reused
+ * until the unit list changes (store_unit_generation). Each entry keeps the
+ * escaped markup before and after the " selected" slot. */
+typedef struct {
+    int64_t id;
+    char *head;       /* <option value="ID"  */
+    char *tail;       /* >Name</option>      */
+} unit_option;
 
-static void unit_option(const unit_row *u, void *ctx)
+typedef struct {
+    uint64_t generation;
+    bool valid;
+    unit_option *items;
+    int n, cap;
+} unit_option_cache;
+
+static pthread_key_t units_key;
+static pthread_once_t units_once = PTHREAD_ONCE_INIT;
+
+static void cache_unit(const unit_row *u, void *ctx)
 {
-    unit_opts *o = ctx;
-    option_id(o->b, u->id, o->selected, u->name);
+    unit_option_cache *c = ctx;
+    if (c->n == c->cap) {
+        int cap = c->cap ? c->cap * 2 : 64;
+        unit_option *items = realloc(c->items, sizeof *items * (size_t)cap);
+        if (!items) return;
+        c->items = items;
+        c->cap = cap;
+    }
+    buf head = {0}, tail = {0};
+    html_printf(&head, "<option value=\"%D\"", u->id);
+    html_printf(&tail, ">%s</option>", u->name);
+    c->items[c->n++] = (unit_option){u->id, buf_take(&head), buf_take(&tail)};
+}
+
+static void clear_unit_cache(unit_option_cache *c)
+{
+    for (int i = 0; i < c->n; i++) { free(c->items[i].head); free(c->items[i].tail); }
+    c->n = 0;
+    c->valid = false;
+}
+
+static void free_unit_cache(void *p)
+{
+    unit_option_cache *c = p;
+    clear_unit_cache(c);
+    free(c->items);
+    free(c);
+}
+
+static void make_units_key(void) { pthread_key_create(&units_key, free_unit_cache); }
+
+/* This thread's cache (freed when the thread ends), refreshed if stale. */
+static const unit_option_cache *unit_options(req *r)
+{
+    static const unit_option_cache empty;
+    pthread_once(&units_once, make_units_key);
+    unit_option_cache *c = pthread_getspecific(units_key);
+    if (!c) {
+        if (!(c = calloc(1, sizeof *c))) return &empty;
+        pthread_setspecific(units_key, c);
+    }
+    uint64_t gen = store_unit_generation(r->db);
+    if (!c->valid || c->generation != gen) {
+        clear_unit_cache(c);
+        store_unit_list(r->db, NULL, cache_unit, c);
+        c->generation = gen;
+        c->valid = true;
+    }
+    return c;
 }
 
 static void unit_select(req *r, buf *b, const char *name, const char *label, int64_t selected)
 {
     html_printf(b, "<label>%s<select name=\"%s\"><option value=\"\">%s</option>", label, name, _("— Tất cả —"));
-    unit_opts o = {b, selected};
-    store_unit_list(r->db, NULL, unit_option, &o);
+    const unit_option_cache *c = unit_options(r);
+    for (int i = 0; i < c->n; i++) {
+        buf_puts(b, c->items[i].head);
+        if (c->items[i].id == selected) html_lit(b, " selected");
+        buf_puts(b, c->items[i].tail);
+    }
     html_lit(b, "</select></label>");
 }
 
@@ -58,14 +128,18 @@ static void plan_area_selects(req *r, buf *b, const filter_args *a)
     area_rows_free(areas, n);
 }
 
-static void filter_form(req *r, buf *b, const filter_args *a, const char *action)
+/* The filter form; with_units adds the lead/coordinating unit selects (not on
+ * "Việc của đơn vị", where the unit is the user's own). */
+static void filter_form(req *r, buf *b, const filter_args *a, const char *action, bool with_units)
 {
     html_printf(b, "<form method=\"get\" action=\"%s\" class=\"filters\" role=\"search\">", action);
     html_printf(b, "<label>%s<input type=\"search\" name=\"q\" value=\"%s\" maxlength=\"200\" placeholder=\"%s\"></label>",
                 _("Tìm kiếm"), a->q ? a->q : "", _("vd: ra soat van ban"));
     plan_area_selects(r, b, a);
-    unit_select(r, b, "unit", _("Đơn vị chủ trì"), a->f.lead_unit_id);
-    unit_select(r, b, "coord", _("Đơn vị phối hợp"), a->f.coord_unit_id);
+    if (with_units) {
+        unit_select(r, b, "unit", _("Đơn vị chủ trì"), a->f.lead_unit_id);
+        unit_select(r, b, "coord", _("Đơn vị phối hợp"), a->f.coord_unit_id);
+    }
     html_printf(b, "<label>%s<select name=\"status\"><option value=\"\">%s</option>", _("Trạng thái"), _("— Tất cả —"));
     for (int s = 0; s < ST__COUNT; s++)
         html_printf(b, "<option value=\"%s\"%s>%s</option>", status_id((task_status)s),
@@ -128,7 +202,7 @@ static void list_page(req *r, resp *w, const char *title, const char *path, filt
     }
     page_begin(r, w, title);
     html_printf(&w->body, "<h1>%s</h1>", title);
-    filter_form(r, &w->body, a, path);
+    filter_form(r, &w->body, a, path, a->f.involved_unit_id == 0);
     task_table(r, &w->body, &l, false);
     pager(&w->body, path, a, &l);
     page_end(r, w);

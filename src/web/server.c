@@ -45,6 +45,8 @@ typedef struct {
     int status;
     uint64_t bytes;
     bool counted;
+    char *params[REQ_MAX_PARAMS];   /* path parameters found by the first match, moved into the req */
+    int nparams;
 } conn_state;
 
 static __thread db *t_db;
@@ -99,10 +101,14 @@ static void client_ip(struct MHD_Connection *c, char out[64])
 
 static void add_security_headers(struct MHD_Response *resp, const req *r, bool html)
 {
-    char csp[256];
-    snprintf(csp, sizeof csp, "default-src 'self'; script-src 'self' 'nonce-%s'; style-src 'self'; img-src 'self' data:; "
-                              "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'", r->nonce);
-    MHD_add_response_header(resp, "Content-Security-Policy", csp);
+    if (r->nonce[0]) {
+        char csp[256];
+        snprintf(csp, sizeof csp, "default-src 'self'; script-src 'self' 'nonce-%s'; style-src 'self'; img-src 'self' data:; "
+                                  "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'", r->nonce);
+        MHD_add_response_header(resp, "Content-Security-Policy", csp);
+    } else {
+        MHD_add_response_header(resp, "Content-Security-Policy", "default-src 'none'; frame-ancestors 'none'");
+    }
     MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
     MHD_add_response_header(resp, "Referrer-Policy", "same-origin");
     MHD_add_response_header(resp, "X-Frame-Options", "DENY");
@@ -186,16 +192,22 @@ static enum MHD_Result respond(server *s, conn_state *st, struct MHD_Connection 
     r.content_type = ct ? ct : "";
     r.query = "";
     client_ip(c, r.client_ip);
-    unsigned char nonce_raw[16];
-    randombytes_buf(nonce_raw, sizeof nonce_raw);
-    sodium_bin2base64(r.nonce, sizeof r.nonce, nonce_raw, sizeof nonce_raw, sodium_base64_VARIANT_ORIGINAL_NO_PADDING);
-    MHD_get_connection_values(c, MHD_GET_ARGUMENT_KIND, collect_arg, &r);
-    if (st->rt) {       /* re-match to fill the path parameters of this request */
-        bool known;
-        r.route = router_match(method, url, &r, &known);
+    bool json = strncmp(url, "/api/", 5) == 0 || (st->rt && st->rt->kind == KIND_JSON);
+    if (!json) {        /* a script nonce only where a page is rendered */
+        unsigned char nonce_raw[16];
+        randombytes_buf(nonce_raw, sizeof nonce_raw);
+        sodium_bin2base64(r.nonce, sizeof r.nonce, nonce_raw, sizeof nonce_raw, sodium_base64_VARIANT_ORIGINAL_NO_PADDING);
     }
+    MHD_get_connection_values(c, MHD_GET_ARGUMENT_KIND, collect_arg, &r);
+    for (int i = 0; i < st->nparams; i++) r.params[i] = st->params[i];   /* the req now owns them */
+    r.nparams = st->nparams;
+    st->nparams = 0;
+    bool read_only = !strcmp(method, "GET") || !strcmp(method, "HEAD");
+    db *d = worker_db(s);
+    bool in_read = read_only && d && db_read_begin(d) == DB_OK;
     dispatch(s, st, &r, &w);
-    if (r.db) db_idle(r.db);            /* no read snapshot outlives the request */
+    if (in_read) db_read_end(d);
+    else if (d) db_idle(d);             /* no read snapshot outlives the request */
     enum MHD_Result ret = send_resp(c, st, &r, &w);
     req_free(&r);
     resp_free(&w);
@@ -224,7 +236,8 @@ static void start_request(server *s, conn_state *st, struct MHD_Connection *c, c
     if (url_len > s->cfg->max_url) { st->early_status = 414; return; }
     req probe = {0};
     st->rt = router_match(method, url, &probe, &st->path_known);
-    req_free(&probe);
+    for (int i = 0; i < probe.nparams; i++) st->params[i] = probe.params[i];
+    st->nparams = probe.nparams;
     st->limit = st->rt ? router_body_limit(st->rt, s->cfg) : s->cfg->max_form;
     const char *cl = MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH);
     if (cl && strtoull(cl, NULL, 10) > st->limit) st->early_status = 413;
@@ -269,6 +282,7 @@ static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls, en
                 st->path ? st->path : "-", st->status, (unsigned long long)st->bytes, us);
     }
     if (st->counted) atomic_fetch_sub(&s->in_flight, 1);
+    for (int i = 0; i < st->nparams; i++) free(st->params[i]);
     buf_free(&st->body);
     free(st->path);
     free(st);
