@@ -6,7 +6,7 @@ CSTD    := -std=c11 -D_GNU_SOURCE -Isrc -Ibuild/gen
 WARN    := -Wall -Wextra -Werror -Wno-unused-parameter -Wformat=2 -Wno-format-nonliteral -Wno-format-truncation
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lmagic -lpthread -lm
-REL_FLAGS  := -O2 -g
+REL_FLAGS  := -O2 -g -fno-omit-frame-pointer
 ASAN_FLAGS := -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
 
 SRC       := $(sort $(shell find src -name '*.c' ! -name main.c))

@@ -4,6 +4,7 @@
 #include "store/engine.h"
 #include "embed.h"
 #include <pthread.h>
+#include <stdatomic.h>
 #include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -24,7 +25,25 @@ struct db {
     db_stmt cache[STMT_CACHE];
     int ncache;
     int depth;          /* transaction nesting (inner db_txn calls join the outer one) */
+    bool dirty;         /* the open transaction has written something */
 };
+
+/* Commits that changed data, made by any connection of this process. With each
+ * connection's data_version (commits by other processes) it tells caches whether
+ * what they hold may be stale; it is bumped only once a write is committed. */
+static atomic_uint_fast64_t committed_writes;
+
+static void note_write(db *d)
+{
+    if (d->depth == 0) atomic_fetch_add(&committed_writes, 1);
+    else d->dirty = true;
+}
+
+static void note_end(db *d, bool committed)
+{
+    if (committed && d->dirty) atomic_fetch_add(&committed_writes, 1);
+    d->dirty = false;
+}
 
 static const char *const migrations[] = {
     "src/store/sql/001_schema.sql",
@@ -222,6 +241,7 @@ void db_bind_blob(db_stmt *s, int i, const void *p, size_t n)
 int db_step(db_stmt *s)
 {
     int rc = sqlite3_step(s->st);
+    if (rc == SQLITE_DONE && !sqlite3_stmt_readonly(s->st)) note_write(s->owner);
     if (rc != SQLITE_ROW && rc != SQLITE_DONE && map_rc(rc) == DB_ERR)
         fprintf(stderr, "db: step failed: %s\n  in: %s\n", sqlite3_errmsg(sqlite3_db_handle(s->st)), sqlite3_sql(s->st));
     return map_rc(rc);
@@ -288,7 +308,15 @@ void db_read_end(db *d)
     if (d->depth != 1) return;
     d->depth = 0;
     db_idle(d);
-    if (control(d, "COMMIT") != DB_OK) control(d, "ROLLBACK");
+    bool committed = control(d, "COMMIT") == DB_OK;
+    if (!committed) control(d, "ROLLBACK");
+    note_end(d, committed);
+}
+
+db_generation db_current_generation(db *d)
+{
+    db_generation g = {atomic_load(&committed_writes), db_data_version(d)};
+    return g;
 }
 
 void db_idle(db *d)
@@ -317,9 +345,10 @@ int db_txn(db *d, bool write, db_txn_fn fn, void *ctx)
         d->depth = 0;
         if (rc == DB_OK) {
             rc = db_exec(d, "COMMIT");
-            if (rc == DB_OK) return DB_OK;
+            if (rc == DB_OK) { note_end(d, true); return DB_OK; }
         }
         sqlite3_exec(d->h, "ROLLBACK", NULL, NULL, NULL);
+        note_end(d, false);
     }
     return rc;
 }

@@ -46,6 +46,16 @@ char *db_col_dup(db_stmt *s, int i);
 int db_exec(db *d, const char *sql);
 /* A counter that changes when another connection commits (for caches). */
 int64_t db_data_version(db *d);
+
+/* Where the data stands: committed writes of this process and the connection's
+ * data_version (commits by other processes). Equal values mean nothing changed.
+ * Read it before the request's first query so a cache entry is never newer-labelled
+ * than its content. */
+typedef struct {
+    uint64_t writes;
+    int64_t version;
+} db_generation;
+db_generation db_current_generation(db *d);
 /* The row id of the last insert on this connection. */
 int64_t db_last_id(db *d);
 /* Rows changed by the last statement. */

@@ -294,6 +294,22 @@ static void build_where(db *d, const task_filter *f, where_builder *w, const cha
     }
 }
 
+/* Counts every task matching the built WHERE clause. */
+static int count_tasks(db *d, const task_filter *f, const where_builder *w, int *total)
+{
+    buf sql = {0};
+    buf_puts(&sql, "SELECT COUNT(*) FROM tasks t");
+    if (f->public_only) buf_puts(&sql, " JOIN plans p ON p.id = t.plan_id");
+    buf_puts(&sql, buf_str(&w->sql));
+    db_stmt *s = db_prepare(d, buf_str(&sql));
+    buf_free(&sql);
+    if (!s) return DB_ERR;
+    wb_bind(w, s);
+    if (db_step(s) != DB_ROW) return DB_ERR;
+    *total = (int)db_col_int(s, 0);
+    return DB_OK;
+}
+
 int store_task_find(db *d, const task_filter *f, task_list *out)
 {
     memset(out, 0, sizeof *out);
@@ -307,26 +323,19 @@ int store_task_find(db *d, const task_filter *f, task_list *out)
     where_builder w = {0};
     build_where(d, f, &w, match, kind);
 
-    /* The count joins only what the filter refers to (p.public). */
+    /* The total first (cheap: it joins only what the filter needs), then the page,
+     * which an index on (plan_id, position) can serve without reading every row. */
     buf sql = {0};
-    buf_puts(&sql, "SELECT COUNT(*) FROM tasks t");
-    if (f->public_only) buf_puts(&sql, " JOIN plans p ON p.id = t.plan_id");
-    buf_puts(&sql, buf_str(&w.sql));
-    db_stmt *s = db_prepare(d, buf_str(&sql));
-    int rc = DB_ERR;
-    if (!s) goto done;
-    wb_bind(&w, s);
-    if (db_step(s) != DB_ROW) goto done;
-    out->total = (int)db_col_int(s, 0);
-
-    buf_free(&sql);
+    int rc = count_tasks(d, f, &w, &out->total);
+    if (rc != DB_OK) goto done;
+    rc = DB_ERR;
     buf_puts(&sql, "SELECT " TASK_COLS TASK_FROM);
     buf_puts(&sql, buf_str(&w.sql));
     /* Within a plan, tasks keep the plan's own order (position = row order of
      * the plan file, areas included); the index on (plan_id, position) serves it. */
     buf_puts(&sql, f->plan_id ? " ORDER BY t.position" : " ORDER BY p.year_from DESC, t.plan_id, t.position");
     if (f->per_page > 0) buf_printf(&sql, " LIMIT %d OFFSET %d", f->per_page, (f->page > 1 ? f->page - 1 : 0) * f->per_page);
-    s = db_prepare(d, buf_str(&sql));
+    db_stmt *s = db_prepare(d, buf_str(&sql));
     if (!s) goto done;
     wb_bind(&w, s);
     int cap = 0;

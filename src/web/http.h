@@ -66,6 +66,8 @@ typedef struct req {
     char client_ip[64];
     char nonce[32];               /* CSP nonce of this response */
     uint64_t id;                  /* request id for the access log */
+    db_generation gen;            /* data generation when the request began (read requests) */
+    bool has_gen;
     bool want_json;
 } req;
 

@@ -4,6 +4,7 @@
 #include "web/common.h"
 #include "web/html.h"
 #include "web/task_update.h"
+#include "web/page_cache.h"
 #include "calendar_default.h"
 #include "core/i18n.h"
 #include "core/lunar.h"
@@ -193,20 +194,36 @@ static void pager(buf *b, const char *path, const filter_args *a, const task_lis
     buf_free(&qs);
 }
 
-static void list_page(req *r, resp *w, const char *title, const char *path, filter_args *a)
+/* Renders the list's content into b; false when the tasks cannot be read. */
+static bool list_content(req *r, buf *b, const char *title, const char *path, filter_args *a)
 {
     task_list l;
-    if (store_task_find(r->db, &a->f, &l) != DB_OK) {
-        resp_error(r, w, 500, "internal", _("Không đọc được danh sách nhiệm vụ."), NULL);
-        return;
-    }
-    page_begin(r, w, title);
-    html_printf(&w->body, "<h1>%s</h1>", title);
-    filter_form(r, &w->body, a, path, a->f.involved_unit_id == 0);
-    task_table(r, &w->body, &l, false);
-    pager(&w->body, path, a, &l);
-    page_end(r, w);
+    if (store_task_find(r->db, &a->f, &l) != DB_OK) return false;
+    html_printf(b, "<h1>%s</h1>", title);
+    filter_form(r, b, a, path, a->f.involved_unit_id == 0);
+    task_table(r, b, &l, false);
+    pager(b, path, a, &l);
     task_list_free(&l);
+    return true;
+}
+
+/* The list page; its content is served from the page cache while the data is unchanged. */
+static void list_page(req *r, resp *w, const char *title, const char *path, filter_args *a)
+{
+    buf key = {0}, content = {0};
+    page_cache_key(r, &key);
+    bool ok = page_cache_get(r, buf_str(&key), &content);
+    if (!ok && (ok = list_content(r, &content, title, path, a)))
+        page_cache_put(r, buf_str(&key), content.data, content.len);
+    if (ok) {
+        page_begin(r, w, title);
+        buf_add(&w->body, buf_str(&content), content.len);
+        page_end(r, w);
+    } else {
+        resp_error(r, w, 500, "internal", _("Không đọc được danh sách nhiệm vụ."), NULL);
+    }
+    buf_free(&key);
+    buf_free(&content);
 }
 
 void h_task_list(req *r, resp *w)

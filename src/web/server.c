@@ -204,6 +204,10 @@ static enum MHD_Result respond(server *s, conn_state *st, struct MHD_Connection 
     st->nparams = 0;
     bool read_only = !strcmp(method, "GET") || !strcmp(method, "HEAD");
     db *d = worker_db(s);
+    if (read_only && d) {               /* before the first query: see db_current_generation */
+        r.gen = db_current_generation(d);
+        r.has_gen = true;
+    }
     bool in_read = read_only && d && db_read_begin(d) == DB_OK;
     dispatch(s, st, &r, &w);
     if (in_read) db_read_end(d);

@@ -1,0 +1,91 @@
+/* Per-thread page-content cache (see page_cache.h). */
+#include "web/page_cache.h"
+#include "config.h"
+#include "web/common.h"
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define ENTRIES 32
+#define MAX_CONTENT (512 * 1024)
+
+typedef struct {
+    char *key;
+    char *content;
+    size_t len;
+    db_generation gen;
+    uint64_t used;          /* LRU clock */
+} entry;
+
+typedef struct {
+    entry e[ENTRIES];
+    uint64_t clock;
+} cache;
+
+static pthread_key_t cache_key;
+static pthread_once_t cache_once = PTHREAD_ONCE_INIT;
+
+static void free_cache(void *p)
+{
+    cache *c = p;
+    for (int i = 0; i < ENTRIES; i++) { free(c->e[i].key); free(c->e[i].content); }
+    free(c);
+}
+
+static void make_key(void) { pthread_key_create(&cache_key, free_cache); }
+
+static cache *this_thread(void)
+{
+    pthread_once(&cache_once, make_key);
+    cache *c = pthread_getspecific(cache_key);
+    if (!c && (c = calloc(1, sizeof *c))) pthread_setspecific(cache_key, c);
+    return c;
+}
+
+void page_cache_key(const req *r, buf *key)
+{
+    char today[11];
+    buf_printf(key, "%lld|%d|%lld|%s|%s?", (long long)r->user.id, (int)r->user.role, (long long)r->user.unit_id,
+               web_today_iso(r, today), r->path);
+    for (int i = 0; i < r->nqs; i++) {
+        buf_puts(key, r->qs[i].name);
+        buf_putc(key, '=');
+        buf_puts(key, r->qs[i].value);
+        buf_putc(key, '\x1f');          /* a separator no decoded value contains unnoticed */
+    }
+}
+
+static bool same_gen(db_generation a, db_generation b) { return a.writes == b.writes && a.version == b.version; }
+
+bool page_cache_get(const req *r, const char *key, buf *out)
+{
+    cache *c = this_thread();
+    if (!c || !r->has_gen) return false;
+    for (int i = 0; i < ENTRIES; i++) {
+        entry *e = &c->e[i];
+        if (!e->key || strcmp(e->key, key) != 0) continue;
+        if (!same_gen(e->gen, r->gen)) return false;
+        e->used = ++c->clock;
+        buf_add(out, e->content, e->len);
+        return true;
+    }
+    return false;
+}
+
+void page_cache_put(const req *r, const char *key, const char *content, size_t len)
+{
+    cache *c = this_thread();
+    if (!c || !r->has_gen || len > MAX_CONTENT) return;
+    entry *victim = &c->e[0];
+    for (int i = 0; i < ENTRIES; i++) {
+        entry *e = &c->e[i];
+        if (e->key && strcmp(e->key, key) == 0) { victim = e; break; }
+        if (!e->key || e->used < victim->used) victim = e;
+    }
+    char *k = strdup(key), *v = malloc(len ? len : 1);
+    if (!k || !v) { free(k); free(v); return; }
+    memcpy(v, content, len);
+    free(victim->key);
+    free(victim->content);
+    *victim = (entry){k, v, len, r->gen, ++c->clock};
+}
