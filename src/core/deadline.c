@@ -585,8 +585,9 @@ static void add_run(sink *s, const cal_calendar *cal, int32_t a, int32_t b)
     sink_add(s, ")");
 }
 
-/* Lists runs of days off in (from, to] that contain a listed day off. */
-static void add_skipped(sink *s, const cal_calendar *cal, int32_t from, int32_t to)
+/* Lists runs of days off in (from, to] that contain a listed day off, the
+ * first one preceded by prefix. */
+static void add_skipped_runs(sink *s, const cal_calendar *cal, int32_t from, int32_t to, const char *prefix)
 {
     int runs = 0;
     for (int32_t d = from + 1; d <= to; d++) {
@@ -599,11 +600,24 @@ static void add_skipped(sink *s, const cal_calendar *cal, int32_t from, int32_t 
             if (e && cal_kind_is_day_off(e->kind)) listed = true;
         }
         if (listed) {
-            sink_add(s, "%s", runs++ ? ", " : _(", bỏ qua "));
+            sink_add(s, "%s", runs++ ? ", " : prefix);
             add_run(s, cal, d, end);
         }
         d = end;
     }
+}
+
+static void add_skipped(sink *s, const cal_calendar *cal, int32_t from, int32_t to)
+{
+    add_skipped_runs(s, cal, from, to, _(", bỏ qua "));
+}
+
+size_t dl_days_off_between(const cal_calendar *cal, int32_t from, int32_t to, char *out, size_t outlen)
+{
+    sink s = {out, outlen, 0};
+    if (outlen) out[0] = '\0';
+    add_skipped_runs(&s, cal, from, to, "");
+    return s.len;
 }
 
 static void add_due(sink *s, const dl_deadline *d, const dl_result *r)

@@ -120,6 +120,10 @@ dl_moment dl_due(const dl_deadline *d, dl_moment now);
  * Returns the length it needed (snprintf-style; output is truncated at a
  * character boundary when outlen is too small). */
 size_t dl_explain(const dl_deadline *d, dl_moment now, char *out, size_t outlen);
+/* Writes the named days off in (from, to], as runs like "14/02–22/02 (Tết Bính Ngọ),
+ * 30/04–03/05 (Ngày Chiến thắng, Quốc tế Lao động)"; "" when there are none.
+ * Returns the length written (truncated to fit outlen). */
+size_t dl_days_off_between(const cal_calendar *cal, int32_t from, int32_t to, char *out, size_t outlen);
 
 /* Parses a duration: "10 ngày làm việc", "4 giờ làm việc", "4 giờ", "15 ngày",
  * "3 tháng", "1/2 ngày", "nửa ngày", "1,5 ngày làm việc", also without

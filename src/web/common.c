@@ -5,6 +5,7 @@
 #include "core/escape.h"
 #include "core/i18n.h"
 #include "core/lunar.h"
+#include "core/deadline.h"
 #include "web/html.h"
 #include <stdio.h>
 #include <stdlib.h>
@@ -176,12 +177,20 @@ void html_due_date(req *r, buf *b, const task_row *t)
     cal_format_vn(due, vn);
     html_printf(b, "<span title=\"%s: %s\">%s (%s)</span>", _("Theo kế hoạch"), t->deadline_text, vn, cal_weekday_name_vi(due));
     due_info d = task_due(r, t);
-    if (d.state == DUE_SOON || d.state == DUE_ON_TRACK)
-        html_printf(b, "<br><small class=\"muted\">%s %d %s %s</small>", _("Còn"), d.working_days,
-                    _("ngày làm việc tính đến"), vn);
-    else if (d.state == DUE_OVERDUE)
-        html_printf(b, "<br><small class=\"error\">%s %d %s</small>", _("Quá hạn"), d.working_days,
-                    _("ngày làm việc (không tính ngày nghỉ, lễ, Tết)"));
+    int32_t today = web_today(r);
+    char off[256] = "";
+    bool near = due - today < 60 && today - due < 60;   /* list days off only over short spans */
+    if (d.state == DUE_SOON || d.state == DUE_ON_TRACK) {
+        if (near) dl_days_off_between(cal_current(), today, due, off, sizeof off);
+        html_printf(b, "<br><small class=\"muted\">%s %d %s %s", _("Còn"), d.working_days, _("ngày làm việc đến"), vn);
+        if (off[0]) html_printf(b, ", %s %s", _("bỏ qua"), off);
+        html_lit(b, "</small>");
+    } else if (d.state == DUE_OVERDUE) {
+        if (near) dl_days_off_between(cal_current(), due, today, off, sizeof off);
+        html_printf(b, "<br><small class=\"error\">%s %d %s", _("Quá hạn"), d.working_days, _("ngày làm việc"));
+        if (off[0]) html_printf(b, ", %s %s", _("không tính"), off);
+        html_lit(b, "</small>");
+    }
 }
 
 static json_t *str_or_null(const char *s) { return s ? json_string(s) : json_null(); }

@@ -25,6 +25,7 @@ typedef struct route {
     csrf_mode csrf;
     int body;                 /* BODY_DEFAULT or BODY_UPLOAD */
     const char *summary;      /* one line, for the OpenAPI description */
+    bool cached;              /* its content may come from the page cache (page_cache.h) */
 } route;
 
 extern const route ROUTES[];

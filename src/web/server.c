@@ -204,7 +204,7 @@ static enum MHD_Result respond(server *s, conn_state *st, struct MHD_Connection 
     st->nparams = 0;
     bool read_only = !strcmp(method, "GET") || !strcmp(method, "HEAD");
     db *d = worker_db(s);
-    if (read_only && d) {               /* before the first query: see db_current_generation */
+    if (read_only && d && st->rt && st->rt->cached) {   /* before the first query: see db_current_generation */
         r.gen = db_current_generation(d);
         r.has_gen = true;
     }

@@ -8,6 +8,8 @@
 #include "core/indicators.h"
 #include "core/lunar.h"
 #include "core/task_rules.h"
+#include "core/deadline.h"
+#include <string.h>
 
 static int32_t D(int y, int m, int d) { return cal_jdn_from_ymd(y, m, d); }
 
@@ -56,6 +58,19 @@ static void test_closed_event_recurring_unparsed(void **s)
     assert_string_equal(due_state_id(DUE_AWAITING_EVENT), "awaiting_instruction");
 }
 
+static void test_days_off_explanation(void **s)
+{
+    (void)s;
+    const cal_calendar *c = cal_default();
+    char out[256];
+    dl_days_off_between(c, D(2026, 2, 12), D(2026, 2, 26), out, sizeof out);
+    assert_string_equal(out, "14/02–22/02 (Tết Bính Ngọ)");
+    dl_days_off_between(c, D(2026, 3, 2), D(2026, 3, 20), out, sizeof out);
+    assert_string_equal(out, "");                       /* only weekends: nothing named */
+    dl_days_off_between(c, D(2022, 4, 29), D(2022, 5, 4), out, sizeof out);
+    assert_non_null(strstr(out, "30/04–03/05"));
+}
+
 static void test_indicators(void **s)
 {
     (void)s;
@@ -80,6 +95,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_overdue_counts_working_days), cmocka_unit_test(test_due_soon_window),
         cmocka_unit_test(test_closed_event_recurring_unparsed), cmocka_unit_test(test_indicators),
+        cmocka_unit_test(test_days_off_explanation),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
