@@ -74,7 +74,8 @@ build/asan/tests/%: tests/http/%.c build/asan/libcchc.a build/asan/libsupport.a
 	@$(CC) $(CSTD) $(WARN) $(ASAN_FLAGS) $(PKG_CFLAGS) -Itests -o $@ $< build/asan/libsupport.a build/asan/libcchc.a $(PKG_LIBS) -lcmocka -lcurl
 
 run: deps build/cchc
-	@test -f var/cchc.db || build/cchc init --data var --demo
+	@if [ -f var/cchc.db ]; then printf 'Demo accounts (user, role, password) from var/demo-accounts.txt:\n'; \
+	  sed 's/^/  /' var/demo-accounts.txt 2>/dev/null; else build/cchc init --data var --demo; fi
 	build/cchc serve --data var
 
 unit: $(UNIT_BIN)
