@@ -27,6 +27,7 @@ const cal_calendar *cal_current(void)
 static void publish(cal_calendar *cal)
 {
     cal_calendar *old = atomic_exchange_explicit(&g_current, cal, memory_order_acq_rel);
+    db_note_change();                 /* after the swap: cached pages show due states of the old calendar */
     if (!old) return;
     retired *r = malloc(sizeof *r);
     if (!r) return;                    /* out of memory: let the old calendar leak */

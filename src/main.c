@@ -179,6 +179,10 @@ int cli_init(config *cfg, int argc, char **argv)
 static int read_password(char *out, size_t n)
 {
     if (!fgets(out, (int)n, stdin)) return -1;
+    if (!strchr(out, '\n') && !feof(stdin)) {
+        fprintf(stderr, "cchc user: the password is too long (at most %zu bytes)\n", n - 2);
+        return -1;
+    }
     out[strcspn(out, "\r\n")] = '\0';
     if (strlen(out) < 10) { fprintf(stderr, "cchc user: the password must have at least 10 characters\n"); return -1; }
     return 0;
@@ -216,7 +220,7 @@ static int user_add(db *d, int argc, char **argv)
         if (unit <= 0 || !store_unit_name(d, unit, tmp, sizeof tmp)) { fprintf(stderr, "cchc user add: unknown unit '%s'\n", unit_s); return 2; }
     }
     if (r == ROLE_UNIT && unit == 0) { fprintf(stderr, "cchc user add: role unit needs --unit\n"); return 2; }
-    char pw[256], hash[128];
+    char pw[258], hash[128];
     if (read_password(pw, sizeof pw) != 0 || auth_hash_password(pw, hash) != 0) return 2;
     int64_t id = store_user_add(d, name, full, r, unit, hash);
     if (id == 0) { fprintf(stderr, "cchc user add: '%s' already exists\n", name); return 2; }
@@ -229,14 +233,16 @@ static int user_add(db *d, int argc, char **argv)
 static int user_passwd(db *d, int argc, char **argv)
 {
     user_row u;
-    if (argc < 3 || argc > 4 || (argc == 4 && strcmp(argv[3], "--password-stdin"))) {
+    if (argc != 4 || strcmp(argv[3], "--password-stdin") != 0) {
         fprintf(stderr, "Usage: cchc user passwd NAME --password-stdin\n");
         return 2;
     }
     if (!store_user_by_name(d, argv[2], &u)) { fprintf(stderr, "cchc user passwd: no user '%s'\n", argv[2]); return 2; }
-    char pw[256], hash[128];
+    char pw[258], hash[128];
     if (read_password(pw, sizeof pw) != 0 || auth_hash_password(pw, hash) != 0) return 2;
-    if (!store_user_set_password(d, u.id, hash)) return 1;
+    if (!store_user_set_password(d, u.id, hash) || store_session_delete_user(d, u.id, 0) != DB_OK ||
+        store_token_revoke_user(d, u.id) != DB_OK)
+        return 1;
     store_audit(d, 0, "cli", "user_passwd", "user", u.id, NULL, NULL);
     printf("password of %s changed\n", u.username);
     return 0;
@@ -287,13 +293,13 @@ int main(int argc, char **argv)
     char err[512];
     const char *conf = "cchc.conf";
     bool conf_given = false;
+    char *sets[32];                    /* --set KEY=VALUE, applied over the file */
+    int nsets = 0;
     while (argc > 1 && argv[1][0] == '-') {
         if (!strcmp(argv[1], "--config") && argc > 2) { conf = argv[2]; conf_given = true; drop_args(&argc, argv, 1, 2); }
         else if (!strcmp(argv[1], "--set") && argc > 2) {
-            char *eq = strchr(argv[2], '=');
-            if (!eq) { fprintf(stderr, "cchc: --set expects KEY=VALUE\n"); return 2; }
-            *eq = '\0';
-            if (config_set(&cfg, argv[2], eq + 1, err, sizeof err) != 0) { fprintf(stderr, "cchc: %s\n", err); return 2; }
+            if (!strchr(argv[2], '=') || nsets == 32) { fprintf(stderr, "cchc: --set expects KEY=VALUE (at most 32)\n"); return 2; }
+            sets[nsets++] = argv[2];
             drop_args(&argc, argv, 1, 2);
         } else if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) { fputs(USAGE, stdout); return 0; }
         else break;
@@ -302,6 +308,11 @@ int main(int argc, char **argv)
     if (lrc < 0 || (lrc == 1 && conf_given)) {
         fprintf(stderr, "cchc: %s\n", lrc < 0 ? err : "configuration file not found");
         return 2;
+    }
+    for (int i = 0; i < nsets; i++) {
+        char *eq = strchr(sets[i], '=');
+        *eq = '\0';
+        if (config_set(&cfg, sets[i], eq + 1, err, sizeof err) != 0) { fprintf(stderr, "cchc: %s\n", err); return 2; }
     }
     if (argc < 2) { fputs(USAGE, stderr); return 2; }
     const char *cmd = argv[1];

@@ -27,7 +27,7 @@ static const unsigned cap_roles[CAP__COUNT] = {
     [CAP_UPDATE_TASK] = R(ROLE_ADMIN) | R(ROLE_OFFICE) | R(ROLE_UNIT),
     [CAP_SUBMIT_REPORT] = R(ROLE_ADMIN) | R(ROLE_OFFICE) | R(ROLE_UNIT),
     [CAP_MANAGE_PLANS] = R(ROLE_ADMIN) | R(ROLE_OFFICE),
-    [CAP_APPROVE_REPORT] = R(ROLE_ADMIN) | R(ROLE_OFFICE) | R(ROLE_LEADER),
+    [CAP_APPROVE_REPORT] = R(ROLE_ADMIN) | R(ROLE_LEADER),   /* not the Office: it compiles and may submit for units */
     [CAP_ADMIN] = R(ROLE_ADMIN),
 };
 #undef R

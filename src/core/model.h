@@ -15,7 +15,7 @@ typedef enum {
     CAP_UPDATE_TASK,     /* post progress (unit: only its own tasks): unit, office, admin */
     CAP_SUBMIT_REPORT,   /* submit a unit's period report: unit, office, admin */
     CAP_MANAGE_PLANS,    /* reporting periods, department report, target measures: office, admin */
-    CAP_APPROVE_REPORT,  /* approve reports: leader, office, admin */
+    CAP_APPROVE_REPORT,  /* approve reports: leader, admin (not the Office, which may submit for units) */
     CAP_ADMIN,           /* units, users, imports: admin */
     CAP__COUNT
 } capability;

@@ -3,7 +3,10 @@
 #include "store/db.h"
 #include "store/engine.h"
 #include "embed.h"
+#include <errno.h>
+#include <fcntl.h>
 #include <pthread.h>
+#include <sys/stat.h>
 #include <stdatomic.h>
 #include <sqlite3.h>
 #include <stdio.h>
@@ -26,6 +29,7 @@ struct db {
     int ncache;
     int depth;          /* transaction nesting (inner db_txn calls join the outer one) */
     bool dirty;         /* the open transaction has written something */
+    bool untracked;     /* writes that change no content (session activity) */
 };
 
 /* Commits that changed data, made by any connection of this process. With each
@@ -35,6 +39,7 @@ static atomic_uint_fast64_t committed_writes;
 
 static void note_write(db *d)
 {
+    if (d->untracked) return;
     if (d->depth == 0) atomic_fetch_add(&committed_writes, 1);
     else d->dirty = true;
 }
@@ -294,6 +299,10 @@ static int control(db *d, const char *sql)
     return rc == DB_DONE ? DB_OK : rc;
 }
 
+void db_untracked(db *d, bool on) { d->untracked = on; }
+
+void db_note_change(void) { atomic_fetch_add(&committed_writes, 1); }
+
 int db_read_begin(db *d)
 {
     if (d->depth > 0) return DB_ERR;
@@ -355,6 +364,14 @@ int db_txn(db *d, bool write, db_txn_fn fn, void *ctx)
 
 int db_backup(db *d, const char *dest_path, char *err, size_t errlen)
 {
+    /* The copy holds password, session and token hashes: readable by the owner only. */
+    int fd = open(dest_path, O_WRONLY | O_CREAT | O_CLOEXEC, 0600);
+    if (fd < 0 || fchmod(fd, 0600) != 0) {
+        snprintf(err, errlen, "cannot create %s: %s", dest_path, strerror(errno));
+        if (fd >= 0) close(fd);
+        return DB_ERR;
+    }
+    close(fd);
     sqlite3 *dest = NULL;
     if (sqlite3_open(dest_path, &dest) != SQLITE_OK) {
         snprintf(err, errlen, "cannot open %s: %s", dest_path, dest ? sqlite3_errmsg(dest) : "?");

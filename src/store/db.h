@@ -56,6 +56,12 @@ typedef struct {
     int64_t version;
 } db_generation;
 db_generation db_current_generation(db *d);
+/* Counts a change that cached content depends on but the database does not hold
+ * (e.g. a new working-day calendar published in memory). */
+void db_note_change(void);
+/* While on, writes on d do not count as data changes for db_current_generation
+ * (for bookkeeping such as session activity that no cached content shows). */
+void db_untracked(db *d, bool on);
 /* The row id of the last insert on this connection. */
 int64_t db_last_id(db *d);
 /* Rows changed by the last statement. */

@@ -62,22 +62,38 @@ int store_period_list(db *d, period_row **out, int *n)
         if (*n == cap) {
             cap = cap ? cap * 2 : 8;
             period_row *p = realloc(*out, sizeof *p * (size_t)cap);
-            if (!p) return DB_ERR;
+            if (!p) { rc = DB_ERR; break; }
             *out = p;
         }
         read_period(s, &(*out)[(*n)++]);
     }
-    return rc == DB_DONE ? DB_OK : rc;
+    if (rc == DB_DONE) return DB_OK;
+    free(*out);             /* nothing half-filled reaches the caller */
+    *out = NULL;
+    *n = 0;
+    return rc == DB_ROW ? DB_ERR : rc;
 }
 
 int store_period_submissions(db *d, int64_t period_id, submission_row **out, int *n)
 {
     *out = NULL;
     *n = 0;
+    /* Expected: the units a task of the plan names as lead or coordinator, and the
+     * members of the groups it names (a group such as G_PHONG_DV stands for every
+     * unit of its member_kinds: division, school, centre). Groups themselves never
+     * report; a group counts only while it exists on the due date, and every unit
+     * only if it exists on the due date. */
     db_stmt *s = db_prepare(d,
         "WITH per AS (SELECT * FROM report_periods WHERE id = ?), "
-        "involved AS (SELECT t.lead_unit_id AS unit_id FROM tasks t, per WHERE t.plan_id = per.plan_id "
-        "             UNION SELECT tu.unit_id FROM task_units tu JOIN tasks t ON t.id = tu.task_id, per WHERE t.plan_id = per.plan_id) "
+        "named AS (SELECT t.lead_unit_id AS unit_id FROM tasks t, per WHERE t.plan_id = per.plan_id "
+        "          UNION SELECT tu.unit_id FROM task_units tu JOIN tasks t ON t.id = tu.task_id, per WHERE t.plan_id = per.plan_id), "
+        "involved AS (SELECT unit_id FROM named "
+        "             UNION SELECT m.id FROM named nm JOIN units g ON g.id = nm.unit_id CROSS JOIN per "
+        "                   JOIN units m ON m.kind <> 'group' "
+        "                    AND (',' || g.member_kinds || ',') LIKE ('%,' || m.kind || ',%') "
+        "             WHERE g.kind = 'group' AND g.member_kinds <> '' "
+        "               AND (g.valid_from IS NULL OR g.valid_from = '' OR g.valid_from <= per.due_on) "
+        "               AND (g.valid_to IS NULL OR g.valid_to = '' OR g.valid_to >= per.due_on)) "
         "SELECT u.id, u.name, ur.id IS NOT NULL, ur.approved_at IS NOT NULL, ur.body, ur.submitted_at, su.username, "
         "       ur.approved_at, au.username "
         "FROM involved i JOIN units u ON u.id = i.unit_id CROSS JOIN per "
@@ -94,14 +110,26 @@ int store_period_submissions(db *d, int64_t period_id, submission_row **out, int
         if (*n == cap) {
             cap = cap ? cap * 2 : 16;
             submission_row *r = realloc(*out, sizeof *r * (size_t)cap);
-            if (!r) return DB_ERR;
+            if (!r) { rc = DB_ERR; break; }
             *out = r;
         }
-        (*out)[(*n)++] = (submission_row){db_col_int(s, 0), db_col_dup(s, 1), db_col_int(s, 2) != 0, db_col_int(s, 3) != 0,
+        submission_row *r = &(*out)[(*n)++];
+        *r = (submission_row){db_col_int(s, 0), db_col_dup(s, 1), db_col_int(s, 2) != 0, db_col_int(s, 3) != 0,
             dup_or_null(db_col_text_or_null(s, 4)), dup_or_null(db_col_text_or_null(s, 5)), dup_or_null(db_col_text_or_null(s, 6)),
             dup_or_null(db_col_text_or_null(s, 7)), dup_or_null(db_col_text_or_null(s, 8))};
+        /* A copy that failed (out of memory) leaves NULL where the row has text. */
+        if (!r->unit_name || (!db_col_is_null(s, 4) && !r->body) || (!db_col_is_null(s, 5) && !r->submitted_at) ||
+            (!db_col_is_null(s, 6) && !r->submitted_by) || (!db_col_is_null(s, 7) && !r->approved_at) ||
+            (!db_col_is_null(s, 8) && !r->approved_by)) {
+            rc = DB_ERR;
+            break;
+        }
     }
-    return rc == DB_DONE ? DB_OK : rc;
+    if (rc == DB_DONE) return DB_OK;
+    submission_rows_free(*out, *n);
+    *out = NULL;
+    *n = 0;
+    return rc == DB_ROW ? DB_ERR : rc;
 }
 
 void submission_rows_free(submission_row *s, int n)
@@ -113,39 +141,68 @@ void submission_rows_free(submission_row *s, int n)
     free(s);
 }
 
-int store_report_submit(db *d, int64_t period_id, int64_t unit_id, const char *body, int64_t user_id, const char *username)
+/* ---------- writes: each with its audit row in one transaction ---------- */
+
+typedef struct {
+    int64_t period_id, unit_id, user_id;
+    const char *body, *username;
+} report_write;
+
+static int submit_txn(db *d, void *ctx)
 {
+    const report_write *x = ctx;
     char now[32];
     db_now_iso(now);
     db_stmt *s = db_prepare(d, "INSERT INTO unit_reports(period_id, unit_id, body, submitted_by, submitted_at) VALUES (?,?,?,?,?)");
     if (!s) return DB_ERR;
-    db_bind_int(s, 1, period_id);
-    db_bind_int(s, 2, unit_id);
-    db_bind_text(s, 3, body);
-    db_bind_int(s, 4, user_id);
+    db_bind_int(s, 1, x->period_id);
+    db_bind_int(s, 2, x->unit_id);
+    db_bind_text(s, 3, x->body);
+    db_bind_int(s, 4, x->user_id);
     db_bind_text(s, 5, now);
     int rc = db_exec_stmt(s);
-    if (rc != DB_DONE) return rc;
+    if (rc != DB_DONE) return rc == DB_CONSTRAINT || rc == DB_BUSY ? rc : DB_ERR;
     int64_t id = db_last_id(d);
     char after[96];
-    snprintf(after, sizeof after, "{\"period_id\":%lld,\"unit_id\":%lld}", (long long)period_id, (long long)unit_id);
-    return store_audit(d, user_id, username, "report_submit", "unit_report", id, NULL, after);
+    snprintf(after, sizeof after, "{\"period_id\":%lld,\"unit_id\":%lld}", (long long)x->period_id, (long long)x->unit_id);
+    return store_audit(d, x->user_id, x->username, "report_submit", "unit_report", id, NULL, after);
+}
+
+int store_report_submit(db *d, int64_t period_id, int64_t unit_id, const char *body, int64_t user_id, const char *username)
+{
+    report_write x = {period_id, unit_id, user_id, body, username};
+    return db_txn(d, true, submit_txn, &x);
+}
+
+static int approve_txn(db *d, void *ctx)
+{
+    const report_write *x = ctx;
+    db_stmt *s = db_prepare(d, "SELECT id FROM unit_reports WHERE period_id = ? AND unit_id = ? AND approved_at IS NULL");
+    if (!s) return DB_ERR;
+    db_bind_int(s, 1, x->period_id);
+    db_bind_int(s, 2, x->unit_id);
+    int rc = db_step(s);
+    if (rc == DB_DONE) return DB_DONE;                 /* nothing submitted, or already approved */
+    if (rc != DB_ROW) return rc == DB_BUSY ? rc : DB_ERR;
+    int64_t report_id = db_col_int(s, 0);
+    db_step(s);                                        /* (period, unit) is unique: ends the read */
+    char now[32];
+    db_now_iso(now);
+    s = db_prepare(d, "UPDATE unit_reports SET approved_by = ?, approved_at = ? WHERE id = ? AND approved_at IS NULL");
+    if (!s) return DB_ERR;
+    db_bind_int(s, 1, x->user_id);
+    db_bind_text(s, 2, now);
+    db_bind_int(s, 3, report_id);
+    rc = db_exec_stmt(s);
+    if (rc != DB_DONE) return rc == DB_BUSY ? rc : DB_ERR;
+    if (db_changes(d) != 1) return DB_DONE;
+    char after[96];
+    snprintf(after, sizeof after, "{\"period_id\":%lld,\"unit_id\":%lld}", (long long)x->period_id, (long long)x->unit_id);
+    return store_audit(d, x->user_id, x->username, "report_approve", "unit_report", report_id, NULL, after);
 }
 
 int store_report_approve(db *d, int64_t period_id, int64_t unit_id, int64_t user_id, const char *username)
 {
-    char now[32];
-    db_now_iso(now);
-    db_stmt *s = db_prepare(d, "UPDATE unit_reports SET approved_by = ?, approved_at = ? "
-                               "WHERE period_id = ? AND unit_id = ? AND approved_at IS NULL");
-    if (!s) return DB_ERR;
-    db_bind_int(s, 1, user_id);
-    db_bind_text(s, 2, now);
-    db_bind_int(s, 3, period_id);
-    db_bind_int(s, 4, unit_id);
-    if (db_exec_stmt(s) != DB_DONE) return DB_ERR;
-    if (db_changes(d) != 1) return DB_DONE;
-    char after[96];
-    snprintf(after, sizeof after, "{\"period_id\":%lld,\"unit_id\":%lld}", (long long)period_id, (long long)unit_id);
-    return store_audit(d, user_id, username, "report_approve", "unit_report", 0, NULL, after);
+    report_write x = {period_id, unit_id, user_id, NULL, username};
+    return db_txn(d, true, approve_txn, &x);
 }

@@ -29,6 +29,12 @@ static void read_plan(db_stmt *s, plan_row *p)
     p->task_count = (int)db_col_int(s, 9);
 }
 
+/* False when a string of p could not be copied (out of memory). */
+static bool plan_complete(const plan_row *p)
+{
+    return p->code && p->title && p->doc_number && p->issued_on && p->note;
+}
+
 void plan_row_free(plan_row *p)
 {
     if (!p) return;
@@ -55,12 +61,19 @@ int store_plan_list(db *d, bool public_only, bool with_counts, plan_row **out, i
         if (*n == cap) {
             cap = cap ? cap * 2 : 8;
             plan_row *p = realloc(*out, sizeof **out * (size_t)cap);
-            if (!p) return DB_ERR;
+            if (!p) { rc = DB_ERR; break; }
             *out = p;
         }
-        read_plan(s, &(*out)[(*n)++]);
+        plan_row *p = &(*out)[(*n)++];
+        read_plan(s, p);
+        if (!plan_complete(p)) { rc = DB_ERR; break; }
     }
-    return rc == DB_DONE ? DB_OK : rc;
+    if (rc == DB_DONE) return DB_OK;
+    /* Nothing half-filled reaches the caller. */
+    plan_rows_free(*out, *n);
+    *out = NULL;
+    *n = 0;
+    return rc == DB_ROW ? DB_ERR : rc;
 }
 
 bool store_plan_get(db *d, int64_t id, bool public_only, plan_row *out)
@@ -72,6 +85,7 @@ bool store_plan_get(db *d, int64_t id, bool public_only, plan_row *out)
     db_bind_int(s, 3, public_only);
     if (db_step(s) != DB_ROW) return false;
     read_plan(s, out);
+    if (!plan_complete(out)) { plan_row_free(out); return false; }
     return true;
 }
 
@@ -95,12 +109,18 @@ int store_area_list(db *d, int64_t plan_id, area_row **out, int *n)
         if (*n == cap) {
             cap = cap ? cap * 2 : 8;
             area_row *a = realloc(*out, sizeof **out * (size_t)cap);
-            if (!a) return DB_ERR;
+            if (!a) { rc = DB_ERR; break; }
             *out = a;
         }
-        (*out)[(*n)++] = (area_row){db_col_int(s, 0), db_col_dup(s, 1), db_col_dup(s, 2), (int)db_col_int(s, 3)};
+        area_row *a = &(*out)[(*n)++];
+        *a = (area_row){db_col_int(s, 0), db_col_dup(s, 1), db_col_dup(s, 2), (int)db_col_int(s, 3)};
+        if (!a->no || !a->title) { rc = DB_ERR; break; }
     }
-    return rc == DB_DONE ? DB_OK : rc;
+    if (rc == DB_DONE) return DB_OK;
+    area_rows_free(*out, *n);
+    *out = NULL;
+    *n = 0;
+    return rc == DB_ROW ? DB_ERR : rc;
 }
 
 void area_rows_free(area_row *a, int n)
@@ -146,6 +166,14 @@ static void read_task(db_stmt *s, task_row *t)
     t->updated_at = db_col_dup(s, 20);
 }
 
+/* False when a string of t could not be copied (out of memory); the optional
+ * dates are NULL by design and not checked. */
+static bool task_complete(const task_row *t)
+{
+    return t->plan_code && t->area_no && t->area_title && t->number && t->title && t->product &&
+           t->deadline_text && t->lead.name && t->lead_kind && t->dl_kind && t->updated_at;
+}
+
 /* Adds coordinating unit (id, name) to t. */
 static int add_coord(task_row *t, int64_t id, const char *name)
 {
@@ -154,7 +182,9 @@ static int add_coord(task_row *t, int64_t id, const char *name)
         if (!c) return DB_ERR;
         t->coord = c;
     }
-    t->coord[t->ncoord++] = (unit_ref){id, strdup(name)};
+    char *copy = strdup(name);
+    if (!copy) return DB_ERR;
+    t->coord[t->ncoord++] = (unit_ref){id, copy};
     return DB_OK;
 }
 
@@ -209,6 +239,7 @@ bool store_task_get(db *d, int64_t id, task_row *out)
     db_bind_int(s, 1, id);
     if (db_step(s) != DB_ROW) return false;
     read_task(s, out);
+    if (!task_complete(out)) { task_row_free(out); return false; }
     task_list one = {out, 1, 1};
     if (load_coords(d, &one) != DB_OK) { task_row_free(out); return false; }
     return true;
@@ -334,10 +365,15 @@ int store_task_find(db *d, const task_filter *f, task_list *out)
     /* Within a plan, tasks keep the plan's own order (position = row order of
      * the plan file, areas included); the index on (plan_id, position) serves it. */
     buf_puts(&sql, f->plan_id ? " ORDER BY t.position" : " ORDER BY p.year_from DESC, t.plan_id, t.position");
-    if (f->per_page > 0) buf_printf(&sql, " LIMIT %d OFFSET %d", f->per_page, (f->page > 1 ? f->page - 1 : 0) * f->per_page);
+    /* Bound, not pasted: one cached statement serves every page. */
+    if (f->per_page > 0) buf_puts(&sql, " LIMIT ? OFFSET ?");
     db_stmt *s = db_prepare(d, buf_str(&sql));
     if (!s) goto done;
     wb_bind(&w, s);
+    if (f->per_page > 0) {
+        db_bind_int(s, w.n + 1, f->per_page);
+        db_bind_int(s, w.n + 2, (int64_t)(f->page > 1 ? f->page - 1 : 0) * f->per_page);
+    }
     int cap = 0;
     while ((rc = db_step(s)) == DB_ROW) {
         if (out->n == cap) {
@@ -347,6 +383,7 @@ int store_task_find(db *d, const task_filter *f, task_list *out)
             out->rows = r;
         }
         read_task(s, &out->rows[out->n++]);
+        if (!task_complete(&out->rows[out->n - 1])) { rc = DB_ERR; goto done; }
     }
     if (rc != DB_DONE) goto done;
     rc = load_coords(d, out);
@@ -379,10 +416,11 @@ static int progress_query(db *d, const char *sql, int64_t plan_id, const char *t
     *rows = NULL;
     *n = 0;
     while ((rc = db_step(s)) == DB_ROW) {
-        if (grow_progress(rows, n, &cap) != 0) return DB_ERR;
+        if (grow_progress(rows, n, &cap) != 0) { rc = DB_ERR; break; }
         progress_row *p = &(*rows)[(*n)++];
         p->key = db_col_int(s, 0);
         p->label = db_col_dup(s, 1);
+        if (!p->label) { rc = DB_ERR; break; }
         p->total = (int)db_col_int(s, 2);
         p->done = (int)db_col_int(s, 3);
         p->in_progress = (int)db_col_int(s, 4);
@@ -391,7 +429,12 @@ static int progress_query(db *d, const char *sql, int64_t plan_id, const char *t
         p->overdue = (int)db_col_int(s, 7);
         p->percent_avg = (int)db_col_int(s, 8);
     }
-    return rc == DB_DONE ? DB_OK : rc;
+    if (rc == DB_DONE) return DB_OK;
+    for (int i = 0; i < *n; i++) free((*rows)[i].label);
+    free(*rows);
+    *rows = NULL;
+    *n = 0;
+    return rc == DB_ROW ? DB_ERR : rc;
 }
 
 #define PROGRESS_AGG "COUNT(*), SUM(t.status = 'done'), SUM(t.status = 'in_progress'), SUM(t.status = 'not_started'), " \
@@ -424,16 +467,18 @@ int store_plan_stats(db *d, int64_t plan_id, const char *today, const char *soon
         out->awaiting_event += (int)db_col_int(s, 4);
         out->needs_date += (int)db_col_int(s, 5);
     }
-    if (rc != DB_DONE) return rc;
+    if (rc != DB_DONE) { memset(out, 0, sizeof *out); return rc; }
     rc = progress_query(d, "SELECT a.id, a.no || '. ' || a.title, " PROGRESS_AGG
                            "FROM tasks t JOIN areas a ON a.id = t.area_id WHERE t.plan_id = ? "
                            "GROUP BY a.id, a.no, a.title, a.position ORDER BY a.position",
                         plan_id, today, &out->areas, &out->nareas);
-    if (rc != DB_OK) return rc;
-    return progress_query(d, "SELECT u.id, u.name, " PROGRESS_AGG
-                             "FROM tasks t JOIN units u ON u.id = t.lead_unit_id WHERE t.plan_id = ? "
-                             "GROUP BY u.id, u.name ORDER BY COUNT(*) DESC, u.name",
-                          plan_id, today, &out->units, &out->nunits);
+    if (rc == DB_OK)
+        rc = progress_query(d, "SELECT u.id, u.name, " PROGRESS_AGG
+                               "FROM tasks t JOIN units u ON u.id = t.lead_unit_id WHERE t.plan_id = ? "
+                               "GROUP BY u.id, u.name ORDER BY COUNT(*) DESC, u.name",
+                            plan_id, today, &out->units, &out->nunits);
+    if (rc != DB_OK) plan_stats_free(out);      /* leaves *out zeroed */
+    return rc;
 }
 
 void plan_stats_free(plan_stats *s)

@@ -290,6 +290,15 @@ int store_unit_set_parent(db *d, int64_t id, int64_t parent_id)
     atomic_fetch_add(&unit_writes, 1);
     unit_info p;
     if (parent_id == id || (parent_id > 0 && !store_unit_get(d, parent_id, &p))) return DB_CONSTRAINT;
+    /* No cycles: the new parent must not be the unit itself or one of its descendants. */
+    int64_t up = parent_id;
+    for (int depth = 0; up > 0 && depth < 64; depth++) {
+        if (up == id) return DB_CONSTRAINT;
+        db_stmt *q = db_prepare(d, "SELECT COALESCE(parent_id, 0) FROM units WHERE id = ?");
+        if (!q) return DB_ERR;
+        db_bind_int(q, 1, up);
+        up = db_step(q) == DB_ROW ? db_col_int(q, 0) : 0;
+    }
     db_stmt *s = db_prepare(d, "UPDATE units SET parent_id = ? WHERE id = ?");
     if (!s) return DB_ERR;
     if (parent_id > 0) db_bind_int(s, 1, parent_id); else db_bind_null(s, 1);
@@ -324,13 +333,18 @@ static int group_role(db *d, int64_t task_id, int64_t unit_id, bool *is_lead)
     db_stmt *s = db_prepare(d, "SELECT MAX(CASE WHEN g.id = t.lead_unit_id THEN 1 ELSE 0 END) "
                                "FROM tasks t JOIN units u ON u.id = ? "
                                "JOIN units g ON g.kind = 'group' AND g.member_kinds <> '' "
+                               " AND (g.valid_to IS NULL OR g.valid_to = '' OR g.valid_to >= ?) "
                                " AND (',' || g.member_kinds || ',') LIKE ('%,' || u.kind || ',%') "
                                " AND (g.id = t.lead_unit_id OR EXISTS "
                                "      (SELECT 1 FROM task_units tu WHERE tu.task_id = t.id AND tu.unit_id = g.id)) "
                                "WHERE t.id = ?");
     if (!s) return -1;
+    char today[32];
+    db_now_iso(today);
+    today[10] = '\0';
     db_bind_int(s, 1, unit_id);
-    db_bind_int(s, 2, task_id);
+    db_bind_text(s, 2, today);
+    db_bind_int(s, 3, task_id);
     if (db_step(s) != DB_ROW || db_col_is_null(s, 0)) return 0;
     *is_lead = db_col_int(s, 0) == 1;
     return 1;
@@ -342,9 +356,11 @@ bool store_unit_involved(db *d, int64_t task_id, int64_t unit_id, bool *is_lead)
     if (unit_id <= 0 || task_id <= 0) return false;
     int direct = direct_role(d, task_id, unit_id, &lead);
     if (direct == 1 && lead) { if (is_lead) *is_lead = true; return true; }
+    /* Reached only through a group ("Các phòng Sở"): the unit contributes, but the
+     * group's status is set by the Office, never by any one member for all. */
     bool group_lead = false;
     int via_group = group_role(d, task_id, unit_id, &group_lead);
     if (direct != 1 && via_group != 1) return false;
-    if (is_lead) *is_lead = (via_group == 1 && group_lead);
+    if (is_lead) *is_lead = false;
     return true;
 }

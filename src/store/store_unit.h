@@ -31,6 +31,8 @@ int store_unit_rename(db *d, int64_t id, const char *new_name, const char *from)
 /* Ends a unit on date 'to' (dissolution); with successor_id > 0 it is a merge. */
 int store_unit_end(db *d, int64_t id, const char *to, int64_t successor_id);
 /* True when unit_id is one of the units involved in task task_id as lead or
- * coordinator (directly, or through a group of its kind). *is_lead tells which. */
+ * coordinator, directly or through a (still valid) group of its kind. *is_lead
+ * is true only for the directly named lead unit: a member of a leading group
+ * contributes, and the Office sets the group task's status. */
 bool store_unit_involved(db *d, int64_t task_id, int64_t unit_id, bool *is_lead);
 #endif

@@ -107,7 +107,7 @@ int64_t store_session_add(db *d, const char *token_hash, int64_t user_id, const 
 }
 
 int64_t store_session_lookup(db *d, const char *token_hash, int64_t now, int64_t idle, int64_t absolute,
-                             user_row *u, char csrf[48])
+                             user_row *u, char csrf[48], int64_t *last_seen_out)
 {
     db_stmt *s = db_prepare(d, "SELECT s.id, s.csrf_token, s.last_seen, s.user_id FROM sessions s "
                                "JOIN users u ON u.id = s.user_id "
@@ -121,15 +121,19 @@ int64_t store_session_lookup(db *d, const char *token_hash, int64_t now, int64_t
     copy(csrf, 48, db_col_text(s, 1));
     int64_t last_seen = db_col_int(s, 2), uid = db_col_int(s, 3);
     if (!store_user_by_id(d, uid, u)) return 0;
-    if (now - last_seen >= 60) {              /* touch at most once a minute */
-        db_stmt *t = db_prepare(d, "UPDATE sessions SET last_seen = ? WHERE id = ?");
-        if (t) {
-            db_bind_int(t, 1, now);
-            db_bind_int(t, 2, sid);
-            db_exec_stmt(t);
-        }
-    }
+    if (last_seen_out) *last_seen_out = last_seen;
     return sid;
+}
+
+void store_session_touch(db *d, int64_t session_id, int64_t now)
+{
+    db_stmt *t = db_prepare(d, "UPDATE sessions SET last_seen = ? WHERE id = ?");
+    if (!t) return;
+    db_bind_int(t, 1, now);
+    db_bind_int(t, 2, session_id);
+    db_untracked(d, true);          /* session activity changes no page content */
+    db_exec_stmt(t);
+    db_untracked(d, false);
 }
 
 void store_session_delete(db *d, int64_t session_id)
@@ -140,9 +144,18 @@ void store_session_delete(db *d, int64_t session_id)
     db_exec_stmt(s);
 }
 
-int store_session_delete_user(db *d, int64_t user_id)
+int store_session_delete_user(db *d, int64_t user_id, int64_t keep_session_id)
 {
-    db_stmt *s = db_prepare(d, "DELETE FROM sessions WHERE user_id = ?");
+    db_stmt *s = db_prepare(d, "DELETE FROM sessions WHERE user_id = ? AND id <> ?");
+    if (!s) return DB_ERR;
+    db_bind_int(s, 1, user_id);
+    db_bind_int(s, 2, keep_session_id);
+    return db_exec_stmt(s) == DB_DONE ? DB_OK : DB_ERR;
+}
+
+int store_token_revoke_user(db *d, int64_t user_id)
+{
+    db_stmt *s = db_prepare(d, "UPDATE api_tokens SET revoked = 1 WHERE user_id = ? AND revoked = 0");
     if (!s) return DB_ERR;
     db_bind_int(s, 1, user_id);
     return db_exec_stmt(s) == DB_DONE ? DB_OK : DB_ERR;

@@ -34,13 +34,18 @@ int store_user_list(db *d, user_fn fn, void *ctx);
 
 /* Sessions: token_hash is hex SHA-256 of the cookie token. */
 int64_t store_session_add(db *d, const char *token_hash, int64_t user_id, const char *csrf, int64_t now);
-/* Finds a session valid at now (idle and absolute limits in seconds), touching
- * last_seen; fills the user and csrf token. Returns the session id or 0. */
+/* Finds a session valid at now (idle and absolute limits in seconds); fills the
+ * user, the csrf token and when it was last seen. Returns the session id or 0. */
 int64_t store_session_lookup(db *d, const char *token_hash, int64_t now, int64_t idle, int64_t absolute,
-                             user_row *u, char csrf[48]);
+                             user_row *u, char csrf[48], int64_t *last_seen);
+/* Records activity on a session (outside any read transaction). */
+void store_session_touch(db *d, int64_t session_id, int64_t now);
 void store_session_delete(db *d, int64_t session_id);
-/* Ends every session of a user (after a password reset, a lock or a role change). DB_OK or an error. */
-int store_session_delete_user(db *d, int64_t user_id);
+/* Ends every session of a user except keep_session_id (0: all), after a password
+ * change, a reset, a lock or a role change. DB_OK or an error. */
+int store_session_delete_user(db *d, int64_t user_id, int64_t keep_session_id);
+/* Revokes every API token of a user (after a password reset or a lock). DB_OK or an error. */
+int store_token_revoke_user(db *d, int64_t user_id);
 /* Deletes sessions idle past the limit; returns how many. */
 int store_session_purge(db *d, int64_t now, int64_t idle, int64_t absolute);
 

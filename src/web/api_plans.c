@@ -4,6 +4,7 @@
 #include "web/common.h"
 #include "web/task_update.h"
 #include "core/i18n.h"
+#include "core/lunar.h"
 #include "store/store_task.h"
 #include "store/store_unit.h"
 #include <stdlib.h>
@@ -54,26 +55,6 @@ void h_api_plan(req *r, resp *w)
     resp_json_value(w, 200, o);
 }
 
-/* Resolves ?area= to an area of the plan: an area id, or the area's numeral
- * as the plan writes it ("II", or "3" in the 2026–2030 plan). */
-static bool api_area(req *r, resp *w, filter_args *a)
-{
-    const char *given = req_query(r, "area");
-    if (!given || !*given) return true;
-    area_row *areas;
-    int n;
-    if (store_area_list(r->db, a->f.plan_id, &areas, &n) != DB_OK) return false;
-    int64_t by_id = a->f.area_id, found = 0;
-    for (int i = 0; i < n && !found; i++)
-        if (by_id && areas[i].id == by_id) found = by_id;
-    for (int i = 0; i < n && !found; i++)
-        if (strcasecmp(areas[i].no, given) == 0) found = areas[i].id;
-    a->f.area_id = found;
-    area_rows_free(areas, n);
-    if (!a->f.area_id) resp_json_error(w, 400, "invalid_parameter", _("Không có lĩnh vực này trong kế hoạch."), "area");
-    return a->f.area_id != 0;
-}
-
 void h_api_plan_tasks(req *r, resp *w)
 {
     plan_row p;
@@ -84,9 +65,8 @@ void h_api_plan_tasks(req *r, resp *w)
     }
     plan_row_free(&p);
     filter_args a;
-    if (!parse_task_filter(r, w, &a, API_PER_PAGE)) return;
-    a.f.plan_id = plan_id;
-    if (!api_area(r, w, &a)) return;
+    /* The plan of the path; ?area= is resolved within it (an id or a numeral, see common.h). */
+    if (!parse_task_filter_plan(r, w, &a, API_PER_PAGE, plan_id)) return;
     task_list l;
     if (store_task_find(r->db, &a.f, &l) != DB_OK) {
         resp_json_error(w, 500, "internal", _("Không đọc được danh sách nhiệm vụ."), NULL);
@@ -158,7 +138,10 @@ void h_api_task_update(req *r, resp *w)
     json_decref(doc);
     if (id <= 0) { resp_json_error(w, err.status, err.code, err.message, err.field); return; }
     task_row t;
-    if (!store_task_get(r->db, req_param_id(r, 0), &t)) { resp_json_error(w, 500, "internal", "", NULL); return; }
+    if (!store_task_get(r->db, req_param_id(r, 0), &t)) {
+        resp_json_error(w, 500, "internal", _("Đã ghi cập nhật nhưng không đọc lại được nhiệm vụ."), NULL);
+        return;
+    }
     resp_json_value(w, 201, json_pack("{s:I, s:o}", "update_id", (json_int_t)id, "task", task_json(r, &t, true)));
     task_row_free(&t);
 }
@@ -176,9 +159,14 @@ static void unit_to_json(const unit_row *u, void *ctx)
 
 void h_api_units(req *r, resp *w)
 {
-    json_t *arr = json_array();
     const char *on = req_query(r, "active_on");
-    if (on && strlen(on) != 10) { json_decref(arr); resp_json_error(w, 400, "invalid_date", _("Ngày không hợp lệ (YYYY-MM-DD)."), "active_on"); return; }
-    store_unit_list(r->db, on, unit_to_json, arr);
+    int32_t jdn;
+    if (on && !cal_parse_iso(on, &jdn)) { resp_json_error(w, 400, "invalid_date", _("Ngày không hợp lệ (YYYY-MM-DD)."), "active_on"); return; }
+    json_t *arr = json_array();
+    if (store_unit_list(r->db, on, unit_to_json, arr) != DB_OK) {
+        json_decref(arr);
+        resp_json_error(w, 500, "internal", _("Không đọc được danh sách đơn vị."), NULL);
+        return;
+    }
     resp_json_value(w, 200, json_pack("{s:o}", "units", arr));
 }

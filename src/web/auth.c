@@ -105,9 +105,11 @@ static bool identify_session(req *r)
     char hash[65];
     auth_token_hash(tok, hash);
     user_row row;
-    int64_t sid = store_session_lookup(r->db, hash, db_now(), (int64_t)r->cfg->session_idle_minutes * 60,
-                                       (int64_t)r->cfg->session_max_hours * 3600, &row, r->user.csrf);
+    int64_t now = db_now(), last_seen = now;
+    int64_t sid = store_session_lookup(r->db, hash, now, (int64_t)r->cfg->session_idle_minutes * 60,
+                                       (int64_t)r->cfg->session_max_hours * 3600, &row, r->user.csrf, &last_seen);
     if (sid <= 0) return false;
+    r->touch_session = now - last_seen >= 60;     /* recorded after the request, at most once a minute */
     user_from_row(&r->user, &row);
     r->user.session_id = sid;
     snprintf(r->session_token, sizeof r->session_token, "%s", tok);

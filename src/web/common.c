@@ -7,9 +7,11 @@
 #include "core/lunar.h"
 #include "core/deadline.h"
 #include "web/html.h"
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 
 int32_t web_today(const req *r)
@@ -32,18 +34,29 @@ bool can_read_internal(const req *r)
     return role_has(r->user.role, CAP_READ_INTERNAL);
 }
 
+bool parse_int64_strict(const char *s, int64_t min, int64_t max, int64_t *out)
+{
+    if (!s) return false;
+    const char *p = s + (*s == '-');
+    if (*p < '0' || *p > '9' || strspn(p, "0123456789") != strlen(p) || strlen(p) > 19) return false;
+    errno = 0;
+    char *end;
+    long long n = strtoll(s, &end, 10);
+    if (errno || *end || n < min || n > max) return false;
+    *out = n;
+    return true;
+}
+
 static bool parse_id_arg(req *r, resp *w, const char *name, int64_t *out)
 {
     const char *v = req_query(r, name);
     *out = 0;
     if (!v || !*v) return true;
-    char *end;
-    long long n = strtoll(v, &end, 10);
-    if (*end || n <= 0 || strlen(v) > 18) {
+    if (!parse_int64_strict(v, 1, INT64_MAX, out)) {
+        *out = 0;
         resp_error(r, w, 400, "invalid_parameter", _("Giá trị không hợp lệ."), name);
         return false;
     }
-    *out = n;
     return true;
 }
 
@@ -61,22 +74,59 @@ static bool parse_date_arg(req *r, resp *w, const char *name, char out[11])
     return true;
 }
 
+bool resolve_area_arg(req *r, resp *w, int64_t plan_id, int64_t *area_id, const char **numeral)
+{
+    const char *given = req_query(r, "area");
+    *area_id = 0;
+    *numeral = NULL;
+    if (!given || !*given) return true;
+    int64_t as_id = 0;
+    bool is_id = parse_int64_strict(given, 1, INT64_MAX, &as_id);
+    if (!plan_id) {
+        /* Without a plan a numeral ("II") is ambiguous: only an area id is accepted. */
+        if (is_id) { *area_id = as_id; return true; }
+        resp_error(r, w, 400, "invalid_parameter", _("Chọn kế hoạch để lọc theo số lĩnh vực."), "area");
+        return false;
+    }
+    if (strlen(given) > 32) {
+        resp_error(r, w, 400, "invalid_parameter", _("Không có lĩnh vực này trong kế hoạch."), "area");
+        return false;
+    }
+    area_row *areas;
+    int n;
+    if (store_area_list(r->db, plan_id, &areas, &n) != DB_OK) {
+        resp_error(r, w, 500, "internal", _("Không đọc được danh sách lĩnh vực."), NULL);
+        return false;
+    }
+    /* An id of one of the plan's areas first, then the numeral as the plan writes it. */
+    for (int i = 0; i < n && is_id && !*area_id; i++)
+        if (areas[i].id == as_id) *area_id = as_id;
+    for (int i = 0; i < n && !*area_id; i++)
+        if (strcasecmp(areas[i].no, given) == 0) { *area_id = areas[i].id; *numeral = given; }
+    area_rows_free(areas, n);
+    if (!*area_id) {
+        resp_error(r, w, 400, "invalid_parameter", _("Không có lĩnh vực này trong kế hoạch."), "area");
+        return false;
+    }
+    return true;
+}
+
 bool parse_task_filter(req *r, resp *w, filter_args *a, int per_page)
+{
+    return parse_task_filter_plan(r, w, a, per_page, 0);
+}
+
+bool parse_task_filter_plan(req *r, resp *w, filter_args *a, int per_page, int64_t plan_id)
 {
     memset(a, 0, sizeof *a);
     task_filter *f = &a->f;
     f->status = -1;
     f->per_page = per_page;
-    const char *area = req_query(r, "area");
-    bool area_is_id = !area || strspn(area, "0123456789") == strlen(area);
-    if (!area_is_id) {
-        if (strlen(area) > 16) { resp_error(r, w, 400, "invalid_parameter", _("Giá trị không hợp lệ."), "area"); return false; }
-        a->area_no = area;               /* an area numeral ("II"): resolved by the caller within the plan */
-    }
-    if (!parse_id_arg(r, w, "plan", &f->plan_id) || (area_is_id && !parse_id_arg(r, w, "area", &f->area_id)) ||
+    if (!parse_id_arg(r, w, "plan", &f->plan_id) ||
         !parse_id_arg(r, w, "unit", &f->lead_unit_id) || !parse_id_arg(r, w, "coord", &f->coord_unit_id) ||
         !parse_date_arg(r, w, "due_from", a->due_from) || !parse_date_arg(r, w, "due_to", a->due_to))
         return false;
+    if (plan_id > 0) f->plan_id = plan_id;
     a->plan_id = f->plan_id;
     const char *st = req_query(r, "status");
     if (st && *st) {
@@ -97,8 +147,14 @@ bool parse_task_filter(req *r, resp *w, filter_args *a, int per_page)
     if (q && strlen(q) > 200) { resp_error(r, w, 422, "too_long", _("Từ khóa tìm kiếm quá dài (tối đa 200 ký tự)."), "q"); return false; }
     a->q = f->q = (q && *q) ? q : NULL;
     const char *page = req_query(r, "page");
-    f->page = page ? atoi(page) : 1;
-    if (f->page < 1 || f->page > 100000) f->page = 1;
+    int64_t pg = 1;
+    if (page && *page && !parse_int64_strict(page, 1, 100000, &pg)) {
+        resp_error(r, w, 400, "invalid_parameter", _("Số trang không hợp lệ (1–100000)."), "page");
+        return false;
+    }
+    f->page = (int)pg;
+    /* Last: it reads the plan's areas only once everything else is valid. */
+    if (!resolve_area_arg(r, w, f->plan_id, &f->area_id, &a->area_no)) return false;
     int32_t today = web_today(r);
     cal_format_iso(today, a->today);
     const char *ov = req_query(r, "overdue"), *soon = req_query(r, "due_soon");
@@ -137,7 +193,8 @@ static void qs_add_id(buf *b, const char *name, int64_t v)
 void filter_query_string(const filter_args *a, buf *b)
 {
     qs_add_id(b, "plan", a->f.plan_id);
-    qs_add_id(b, "area", a->f.area_id);
+    if (a->area_no) qs_add(b, "area", a->area_no);   /* as given: "II" stays "II" */
+    else qs_add_id(b, "area", a->f.area_id);
     qs_add_id(b, "unit", a->f.lead_unit_id);
     qs_add_id(b, "coord", a->f.coord_unit_id);
     qs_add(b, "status", a->status_s);

@@ -12,20 +12,40 @@ int32_t web_today(const req *r);
 /* Today as ISO "YYYY-MM-DD" into out. */
 const char *web_today_iso(const req *r, char out[11]);
 
+/* Formats an ISO timestamp "YYYY-MM-DDTHH:MM:SSZ" (UTC) as the local (UTC+7) date
+ * dd/mm/yyyy: 2022-06-14T20:30:00Z is 15/06/2022. "" if invalid. For plain ISO
+ * dates (no time) use fmt_date. Defined in html.c next to fmt_date/fmt_datetime
+ * (declared here because html.h is not part of this change; it belongs there). */
+const char *fmt_date_local(const char *iso_ts, char out[16]);
+
+/* Parses s as a whole decimal integer (optional '-', digits only: no spaces,
+ * '+', hex or trailing text) within [min, max]; false otherwise (*out unchanged). */
+bool parse_int64_strict(const char *s, int64_t min, int64_t max, int64_t *out);
+
 /* The query-string values of a task filter, validated. */
 typedef struct {
     task_filter f;
     char soon_until[11], today[11], due_from[11], due_to[11];
     const char *q;              /* owned by the request */
-    const char *area_no;        /* ?area= given as a numeral ("II") rather than an id; owned by the request */
+    const char *area_no;        /* ?area= as given when it named the area by its numeral ("II"); owned by the request */
     int64_t plan_id;
     bool overdue, due_soon;
     char status_s[16], view[16];
 } filter_args;
 /* Parses plan, area, unit (lead), coord, status, overdue, due_soon, due_from, due_to
- * (YYYY-MM-DD or dd/mm/yyyy), kind, q and page from the query string. Returns false
- * and fills w with a 400/422 error naming the field when a value is invalid. */
+ * (YYYY-MM-DD or dd/mm/yyyy), kind, q and page from the query string. ?area= is
+ * resolved with resolve_area_arg. Returns false and fills w with a 400/422 (500 when
+ * the areas cannot be read) error naming the field when a value is invalid. */
 bool parse_task_filter(req *r, resp *w, filter_args *a, int per_page);
+/* The same for a plan fixed by the caller (e.g. the path of /api/v1/plans/{id}/tasks):
+ * plan_id > 0 replaces ?plan=. */
+bool parse_task_filter_plan(req *r, resp *w, filter_args *a, int per_page, int64_t plan_id);
+/* Resolves ?area= to an area of plan_id: an area id of the plan, or the area's
+ * numeral as the plan writes it ("II", or "3" in the 2026–2030 plan; case-insensitive).
+ * Without a plan only an id is accepted. Absent or empty: *area_id = 0, true. Sets
+ * *numeral to the given text when it matched a numeral (else NULL). Unknown area, or
+ * a numeral without a plan: 400 naming "area", false. */
+bool resolve_area_arg(req *r, resp *w, int64_t plan_id, int64_t *area_id, const char **numeral);
 /* Appends the query string that reproduces a (without page) to b, URL-encoded. */
 void filter_query_string(const filter_args *a, buf *b);
 

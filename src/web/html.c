@@ -56,6 +56,17 @@ const char *fmt_datetime(const char *iso, char out[24])
     return out;
 }
 
+const char *fmt_date_local(const char *iso_ts, char out[16])
+{
+    struct tm tm = {0};
+    const char *rest = iso_ts ? strptime(iso_ts, "%Y-%m-%dT%H:%M:%S", &tm) : NULL;
+    if (!rest) { out[0] = '\0'; return out; }
+    time_t t = timegm(&tm) + 7 * 3600;
+    gmtime_r(&t, &tm);
+    strftime(out, 16, "%d/%m/%Y", &tm);
+    return out;
+}
+
 static void nav_link(buf *b, const char *path, const char *label, const char *current)
 {
     size_t n = strlen(path);

@@ -58,6 +58,7 @@ typedef struct req {
     bool body_parse_error;        /* malformed form/multipart body */
     web_user user;                /* role ROLE_NONE when anonymous */
     char session_token[64];       /* raw cookie token when a session is valid */
+    bool touch_session;           /* the session's last_seen is due for an update */
     char pre_csrf[48];            /* anonymous double-submit token (login form) */
     const struct route *route;
     const struct config *cfg;
@@ -98,7 +99,10 @@ const char *req_cookie(const req *r, const char *name);
 void resp_header(resp *w, const char *name, const char *value);
 /* Sets status, content type and a plain-text body (copied). */
 void resp_text(resp *w, int status, const char *text);
-/* Sets a 303 redirect to a local path (must start with '/'). */
+/* True when s is a path on this site: "/..." of visible ASCII, not "//" or "/\",
+ * no control characters (a redirect target that cannot leave the site). */
+bool is_local_path(const char *s);
+/* Sets a 303 redirect to a local path (anything else redirects to "/"). */
 void resp_redirect(resp *w, const char *location);
 /* Sets a JSON body: the buf b's content is moved into w. */
 void resp_json_take(resp *w, int status, buf *b);

@@ -753,8 +753,10 @@ static int user_change_txn(db *d, void *ctx)
     user_change_ctx *c = ctx;
     if (!store_user_update(d, c->before->id, c->full_name, c->ro, c->unit, c->active)) return DB_ERR;
     if (c->hash && !store_user_set_password(d, c->before->id, c->hash)) return DB_ERR;
-    /* A reset password, a lock or a new role ends the user's open sessions. */
-    if ((c->hash || !c->active || c->ro != c->before->role) && store_session_delete_user(d, c->before->id) != DB_OK) return DB_ERR;
+    /* A reset password, a lock or a new role ends the user's open sessions; a
+     * reset or a lock also revokes the user's API tokens. */
+    if ((c->hash || !c->active || c->ro != c->before->role) && store_session_delete_user(d, c->before->id, 0) != DB_OK) return DB_ERR;
+    if ((c->hash || !c->active) && store_token_revoke_user(d, c->before->id) != DB_OK) return DB_ERR;
     user_row after;
     if (!store_user_by_id(d, c->before->id, &after)) return DB_ERR;
     char *b = user_json(d, c->before, false), *a = user_json(d, &after, c->hash != NULL);

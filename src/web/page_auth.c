@@ -14,7 +14,7 @@
 /* Only local paths are accepted as the target after login. */
 static const char *safe_next(const char *next)
 {
-    return (next && next[0] == '/' && next[1] != '/' && next[1] != '\\' && strlen(next) < 512) ? next : "/";
+    return is_local_path(next) ? next : "/";
 }
 
 static void login_page(req *r, resp *w, int status, const char *message, const char *username)

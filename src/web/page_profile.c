@@ -53,6 +53,21 @@ void h_profile(req *r, resp *w)
     profile_page(r, w, 200, req_query(r, "ok") ? _("Đã lưu.") : NULL, NULL);
 }
 
+typedef struct {
+    const user_row *u;
+    int64_t keep_session;
+    char hash[128];
+} password_change;
+
+/* New password, the user's other sessions ended, audited: all or nothing. */
+static int change_password(db *d, void *ctx)
+{
+    password_change *c = ctx;
+    if (!store_user_set_password(d, c->u->id, c->hash)) return DB_ERR;
+    if (store_session_delete_user(d, c->u->id, c->keep_session) != DB_OK) return DB_ERR;
+    return store_audit(d, c->u->id, c->u->username, "password_change", "user", c->u->id, NULL, NULL);
+}
+
 void h_profile_password(req *r, resp *w)
 {
     const char *cur = req_form(r, "current"), *pw = req_form(r, "password");
@@ -62,12 +77,11 @@ void h_profile_password(req *r, resp *w)
         return;
     }
     if (strlen(pw) < 10 || strlen(pw) > 256) { profile_page(r, w, 422, _("Mật khẩu mới phải có 10–256 ký tự."), NULL); return; }
-    char hash[128];
-    if (auth_hash_password(pw, hash) != 0 || !store_user_set_password(r->db, u.id, hash)) {
+    password_change ch = {.u = &u, .keep_session = r->user.session_id};
+    if (auth_hash_password(pw, ch.hash) != 0 || db_txn(r->db, true, change_password, &ch) != DB_OK) {
         profile_page(r, w, 500, _("Không đổi được mật khẩu."), NULL);
         return;
     }
-    store_audit(r->db, u.id, u.username, "password_change", "user", u.id, NULL, NULL);
     resp_redirect(w, "/profile?ok=1");
 }
 

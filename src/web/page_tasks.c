@@ -212,9 +212,10 @@ static void list_page(req *r, resp *w, const char *title, const char *path, filt
 {
     buf key = {0}, content = {0};
     page_cache_key(r, &key);
-    bool ok = page_cache_get(r, buf_str(&key), &content);
+    bool hit = page_cache_get(r, buf_str(&key), &content), ok = hit;
     if (!ok && (ok = list_content(r, &content, title, path, a)))
         page_cache_put(r, buf_str(&key), content.data, content.len);
+    resp_header(w, "X-Cache", hit ? "hit" : "miss");
     if (ok) {
         page_begin(r, w, title);
         buf_add(&w->body, buf_str(&content), content.len);

@@ -191,10 +191,18 @@ void resp_text(resp *w, int status, const char *text)
     buf_puts(&w->body, text);
 }
 
+bool is_local_path(const char *s)
+{
+    if (!s || s[0] != '/' || s[1] == '/' || s[1] == '\\' || strlen(s) >= 512) return false;
+    for (const unsigned char *p = (const unsigned char *)s; *p; p++)
+        if (*p <= 0x20 || *p >= 0x7F || *p == '\\') return false;   /* browsers drop tabs: "/\t/x" is "//x" */
+    return true;
+}
+
 void resp_redirect(resp *w, const char *location)
 {
     w->status = 303;
-    resp_header(w, "Location", (location && location[0] == '/' && location[1] != '/') ? location : "/");
+    resp_header(w, "Location", is_local_path(location) ? location : "/");
     w->content_type = "text/plain; charset=utf-8";
 }
 

@@ -6,6 +6,7 @@
 #include "calendar_current.h"
 #include "core/i18n.h"
 #include "store/db.h"
+#include "store/store_user.h"
 #include <microhttpd.h>
 #include <pthread.h>
 #include <signal.h>
@@ -31,6 +32,8 @@ struct server {
     atomic_uint_fast64_t next_id;
     atomic_int in_flight;
 };
+
+#define EARLY_DENIED 1      /* early_status: the caller may not send this body */
 
 typedef struct {
     uint64_t id;
@@ -165,6 +168,12 @@ static void dispatch(server *s, conn_state *st, req *r, resp *w)
         resp_error(r, w, 413, "payload_too_large", _("Dữ liệu gửi lên vượt quá giới hạn cho phép."), NULL);
         return;
     }
+    if (st->early_status == EARLY_DENIED && router_authorize(r, w)) {
+        /* allowed now after all (a session created in between): the body was not read */
+        resp_error(r, w, 409, "retry", _("Vui lòng gửi lại yêu cầu."), NULL);
+        return;
+    }
+    if (st->early_status == EARLY_DENIED) return;
     parse_body(r);
     if (!router_authorize(r, w)) return;
     if (r->body_parse_error) {
@@ -212,6 +221,7 @@ static enum MHD_Result respond(server *s, conn_state *st, struct MHD_Connection 
     dispatch(s, st, &r, &w);
     if (in_read) db_read_end(d);
     else if (d) db_idle(d);             /* no read snapshot outlives the request */
+    if (d && r.touch_session && r.user.session_id) store_session_touch(d, r.user.session_id, db_now());
     enum MHD_Result ret = send_resp(c, st, &r, &w);
     req_free(&r);
     resp_free(&w);
@@ -224,6 +234,19 @@ static enum MHD_Result count_arg(void *cls, enum MHD_ValueKind kind, const char 
     (void)kind;
     *(size_t *)cls += strlen(key) + (value ? strlen(value) : 0) + 2;
     return MHD_YES;
+}
+
+/* True when the caller of a request to st->rt holds its capability (checked
+ * before the body is read, so anonymous callers cannot make us buffer uploads). */
+static bool caller_allowed(server *s, conn_state *st, struct MHD_Connection *c)
+{
+    req probe = {.conn = c, .cfg = s->cfg, .route = st->rt, .db = worker_db(s)};
+    resp scratch = {.file_fd = -1};
+    if (!probe.db) return false;
+    auth_identify(&probe, &scratch);
+    db_idle(probe.db);
+    resp_free(&scratch);
+    return role_has(probe.user.role, st->rt->cap);
 }
 
 /* First call for a request: route it and decide 413/414 before any body is read. */
@@ -244,7 +267,11 @@ static void start_request(server *s, conn_state *st, struct MHD_Connection *c, c
     st->nparams = probe.nparams;
     st->limit = st->rt ? router_body_limit(st->rt, s->cfg) : s->cfg->max_form;
     const char *cl = MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH);
-    if (cl && strtoull(cl, NULL, 10) > st->limit) st->early_status = 413;
+    unsigned long long announced = cl ? strtoull(cl, NULL, 10) : 0;
+    if (announced > st->limit) st->early_status = 413;
+    /* A large upload is read only for a caller allowed to make it: identify first. */
+    else if (st->rt && st->rt->body == BODY_UPLOAD && (announced > s->cfg->max_form || !cl) && !caller_allowed(s, st, c))
+        st->early_status = EARLY_DENIED;
 }
 
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const char *url, const char *method,

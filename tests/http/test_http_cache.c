@@ -28,6 +28,14 @@ static int teardown(void **state)
     return 0;
 }
 
+/* The X-Cache header of the last response of c ("hit" or "miss"). */
+static bool last_was_hit(client *c)
+{
+    const char *x = r_header(c_last(c), "X-Cache");
+    assert_non_null(x);
+    return strcmp(x, "hit") == 0;
+}
+
 /* The "Tổng N nhiệm vụ" count of a list page. */
 static int list_total(client *c, const char *path)
 {
@@ -45,13 +53,16 @@ static void test_update_through_server_refreshes_list(void **state)
     const char *csrf = c_login_api(c, H_USER_TTRA, H_PASSWORD);
     assert_non_null(csrf);
     int before = list_total(c, "/my?status=done");
-    assert_int_equal(list_total(c, "/my?status=done"), before);      /* served again, unchanged */
+    assert_false(last_was_hit(c));
+    assert_int_equal(list_total(c, "/my?status=done"), before);      /* served again from the cache */
+    assert_true(last_was_hit(c));
     int64_t task = h_task_id(H, "KH2022", "9");                      /* led by TTRA */
     char path[64];
     snprintf(path, sizeof path, "/api/v1/tasks/%lld/updates", (long long)task);
     const response *r = c_post_json(c, "POST", path, "{\"status\":\"done\",\"percent\":100,\"note\":\"Xong\"}", csrf);
     assert_int_equal(r->status, 201);
     int after = list_total(c, "/my?status=done");
+    assert_false(last_was_hit(c));
     if (after != before + 1) fail_msg("done tasks: %d before, %d after", before, after);
     c_free(c);
 }
@@ -63,6 +74,7 @@ static void test_write_by_another_process_refreshes_list(void **state)
     assert_non_null(c_login_api(c, H_USER_TTRA, H_PASSWORD));
     int before = list_total(c, "/my");
     assert_int_equal(list_total(c, "/my"), before);
+    assert_true(last_was_hit(c));
     char csv[512], cmd[1400];
     snprintf(csv, sizeof csv, "%s/extra.csv", h_data_dir(H));
     FILE *f = fopen(csv, "w");

@@ -208,11 +208,12 @@ static void test_leader_approves(void **state)
     r = c_get(OFFICE, path);
     assert_true(r_has(r, "Đã duyệt"));
     assert_false(r_has(r, action));
-    /* TCCB submits later; the Office approves it. */
+    /* TCCB submits later; the Office, which may submit for units, cannot approve; the leader does. */
     snprintf(path, sizeof path, "/reports/%lld/submit", (long long)PERIOD);
     assert_int_equal(c_post_form_csrf(TCCB, path, "body=Bao+cao+TCCB")->status, 303);
     snprintf(path, sizeof path, "/reports/%lld/approve/%lld", (long long)PERIOD, (long long)tccb);
-    assert_int_equal(c_post_form_csrf(OFFICE, path, "")->status, 303);
+    assert_int_equal(c_post_form_csrf(OFFICE, path, "")->status, 403);
+    assert_int_equal(c_post_form_csrf(LEADER, path, "")->status, 303);
     assert_int_equal(h_query_int_i(H, "SELECT COUNT(*) FROM unit_reports WHERE period_id = ? AND approved_at IS NOT NULL", PERIOD), 2);
 }
 

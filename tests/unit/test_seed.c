@@ -373,10 +373,10 @@ static void test_unit_involvement(void **state)
     assert_true(lead);                                                            /* direct lead */
     assert_true(store_unit_involved(d, t1a, store_unit_id_by_code(d, "THPT_THAIPHIEN"), &lead));
     assert_false(lead);                                                           /* via G_DVGD (coordinating) */
-    assert_true(store_unit_involved(d, t1a, store_unit_id_by_code(d, "PGD_LECHAN"), &lead));
-    assert_false(lead);                                                           /* via G_PGD */
+    /* G_PGD ended on 30/06/2025 (two-level local government): it grants nothing today. */
+    assert_false(store_unit_involved(d, t1a, store_unit_id_by_code(d, "PGD_LECHAN"), &lead));
     assert_true(store_unit_involved(d, t13a, store_unit_id_by_code(d, "KHTC"), &lead));
-    assert_true(lead);                                                            /* via G_PHONG_SO (leading) */
+    assert_false(lead);          /* via the leading group G_PHONG_SO: a contribution; the Office sets the status */
     assert_false(store_unit_involved(d, t1a, store_unit_id_by_code(d, "SNV"), &lead));
     assert_false(store_unit_involved(d, t9, store_unit_id_by_code(d, "THPT_THAIPHIEN"), &lead));
     assert_true(store_unit_involved(d, t9, store_unit_id_by_code(d, "TTRA"), &lead));
