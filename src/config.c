@@ -1,5 +1,6 @@
 /* Configuration (see config.h). */
 #include "config.h"
+#include "core/lunar.h"
 #include <ctype.h>
 #include <errno.h>
 #include <stdio.h>
@@ -75,32 +76,86 @@ static int set_str(char *out, size_t n, const char *v)
     return 0;
 }
 
-int config_set(config *c, const char *key, const char *v, char *err, size_t errlen)
+/* The settings, each in its section. */
+typedef enum { K_LISTEN, K_DATA, K_BASE_URL, K_HTTPS, K_THREADS, K_ACCESS_LOG, K_AGENCY, K_MAX_UPLOAD, K_MAX_FORM,
+               K_MAX_URL, K_CONN_MEMORY, K_MAX_CONNECTIONS, K_PER_IP, K_TIMEOUT, K_SESSION_IDLE, K_SESSION_MAX,
+               K_LOGIN_FAILURES, K_LOGIN_IP_FAILURES, K_DUE_SOON_DAYS, K_TODAY } setting;
+
+static const struct { const char *section, *name; setting key; } settings[] = {
+    {"server", "listen", K_LISTEN},
+    {"server", "data", K_DATA},
+    {"server", "base_url", K_BASE_URL},
+    {"server", "https", K_HTTPS},
+    {"server", "threads", K_THREADS},
+    {"server", "access_log", K_ACCESS_LOG},
+    {"agency", "name", K_AGENCY},
+    {"limits", "max_upload", K_MAX_UPLOAD},
+    {"limits", "max_form", K_MAX_FORM},
+    {"limits", "max_url", K_MAX_URL},
+    {"limits", "connection_memory", K_CONN_MEMORY},
+    {"limits", "max_connections", K_MAX_CONNECTIONS},
+    {"limits", "per_ip_connections", K_PER_IP},
+    {"limits", "timeout", K_TIMEOUT},
+    {"security", "session_idle", K_SESSION_IDLE},
+    {"security", "session_max", K_SESSION_MAX},
+    {"security", "login_failures", K_LOGIN_FAILURES},
+    {"security", "login_ip_failures", K_LOGIN_IP_FAILURES},
+    {"plans", "due_soon_days", K_DUE_SOON_DAYS},
+    {"plans", "today", K_TODAY},
+};
+
+/* Finds the setting for "section.name", or a bare "name" (any section; "agency"
+ * is accepted for agency.name). -1 when unknown or in the wrong section. */
+static int find_setting(const char *key)
 {
     const char *dot = strchr(key, '.');
-    const char *k = dot ? dot + 1 : key;
+    if (!dot && !strcmp(key, "agency")) return K_AGENCY;
+    for (size_t i = 0; i < sizeof settings / sizeof settings[0]; i++) {
+        if (dot) {
+            size_t sl = (size_t)(dot - key);
+            if (strlen(settings[i].section) == sl && !strncmp(key, settings[i].section, sl) && !strcmp(dot + 1, settings[i].name))
+                return (int)settings[i].key;
+        } else if (!strcmp(key, settings[i].name)) {
+            return (int)settings[i].key;
+        }
+    }
+    return -1;
+}
+
+static int set_today(char *out, size_t n, const char *v)
+{
+    int32_t jdn;
+    if (*v && !cal_parse_iso(v, &jdn)) return -1;     /* a real YYYY-MM-DD, or empty (the real date) */
+    return set_str(out, n, v);
+}
+
+int config_set(config *c, const char *key, const char *v, char *err, size_t errlen)
+{
+    int k = find_setting(key);
     int rc;
-    if (!strcmp(k, "listen")) rc = config_set_listen(c, v);
-    else if (!strcmp(k, "data")) rc = set_str(c->data_dir, sizeof c->data_dir, v);
-    else if (!strcmp(k, "base_url")) rc = set_str(c->base_url, sizeof c->base_url, v);
-    else if (!strcmp(k, "name") || !strcmp(k, "agency")) rc = set_str(c->agency, sizeof c->agency, v);
-    else if (!strcmp(k, "https")) rc = set_bool(&c->https, v);
-    else if (!strcmp(k, "access_log")) rc = set_bool(&c->access_log, v);
-    else if (!strcmp(k, "threads")) rc = set_int(&c->threads, v, 0, 256);
-    else if (!strcmp(k, "max_upload")) rc = set_size(&c->max_upload, v, 1024);
-    else if (!strcmp(k, "max_form")) rc = set_size(&c->max_form, v, 1024);
-    else if (!strcmp(k, "max_url")) rc = set_size(&c->max_url, v, 256);
-    else if (!strcmp(k, "connection_memory")) rc = set_size(&c->conn_memory, v, 8192);
-    else if (!strcmp(k, "max_connections")) rc = set_int(&c->max_connections, v, 1, 100000);
-    else if (!strcmp(k, "per_ip_connections")) rc = set_int(&c->per_ip_connections, v, 1, 100000);
-    else if (!strcmp(k, "timeout")) rc = set_int(&c->timeout_seconds, v, 1, 3600);
-    else if (!strcmp(k, "session_idle")) rc = set_int(&c->session_idle_minutes, v, 1, 100000);
-    else if (!strcmp(k, "session_max")) rc = set_int(&c->session_max_hours, v, 1, 10000);
-    else if (!strcmp(k, "login_failures")) rc = set_int(&c->login_max_failures, v, 1, 1000);
-    else if (!strcmp(k, "login_ip_failures")) rc = set_int(&c->login_ip_failures, v, 1, 100000);
-    else if (!strcmp(k, "due_soon_days")) rc = set_int(&c->due_soon_days, v, 1, 365);
-    else if (!strcmp(k, "today")) rc = (strlen(v) == 0 || strlen(v) == 10) ? set_str(c->today, sizeof c->today, v) : -1;
-    else { snprintf(err, errlen, "unknown setting '%s'", key); return -1; }
+    switch (k) {
+    case K_LISTEN: rc = config_set_listen(c, v); break;
+    case K_DATA: rc = set_str(c->data_dir, sizeof c->data_dir, v); break;
+    case K_BASE_URL: rc = set_str(c->base_url, sizeof c->base_url, v); break;
+    case K_AGENCY: rc = set_str(c->agency, sizeof c->agency, v); break;
+    case K_HTTPS: rc = set_bool(&c->https, v); break;
+    case K_ACCESS_LOG: rc = set_bool(&c->access_log, v); break;
+    case K_THREADS: rc = set_int(&c->threads, v, 0, 256); break;
+    case K_MAX_UPLOAD: rc = set_size(&c->max_upload, v, 1024); break;
+    case K_MAX_FORM: rc = set_size(&c->max_form, v, 1024); break;
+    case K_MAX_URL: rc = set_size(&c->max_url, v, 256); break;
+    case K_CONN_MEMORY: rc = set_size(&c->conn_memory, v, 8192); break;
+    case K_MAX_CONNECTIONS: rc = set_int(&c->max_connections, v, 1, 100000); break;
+    case K_PER_IP: rc = set_int(&c->per_ip_connections, v, 1, 100000); break;
+    case K_TIMEOUT: rc = set_int(&c->timeout_seconds, v, 1, 3600); break;
+    case K_SESSION_IDLE: rc = set_int(&c->session_idle_minutes, v, 1, 100000); break;
+    case K_SESSION_MAX: rc = set_int(&c->session_max_hours, v, 1, 10000); break;
+    case K_LOGIN_FAILURES: rc = set_int(&c->login_max_failures, v, 1, 1000); break;
+    case K_LOGIN_IP_FAILURES: rc = set_int(&c->login_ip_failures, v, 1, 100000); break;
+    case K_DUE_SOON_DAYS: rc = set_int(&c->due_soon_days, v, 1, 365); break;
+    case K_TODAY: rc = set_today(c->today, sizeof c->today, v); break;
+    default: snprintf(err, errlen, "unknown setting '%s'", key); return -1;
+    }
     if (rc != 0) snprintf(err, errlen, "invalid value for '%s': '%s'", key, v);
     return rc;
 }
@@ -117,20 +172,42 @@ int config_load(config *c, const char *path, char *err, size_t errlen)
 {
     FILE *f = fopen(path, "r");
     if (!f) return 1;
-    char line[1024];
+    char line[1024], section[64] = "";
     int lineno = 0, rc = 0;
     while (rc == 0 && fgets(line, sizeof line, f)) {
         lineno++;
         char *s = trim(line);
-        if (*s == '\0' || *s == '#' || *s == ';' || *s == '[') continue;
+        if (*s == '\0' || *s == '#' || *s == ';') continue;
+        if (*s == '[') {
+            char *close = strchr(s, ']');
+            if (!close || close[1] != '\0') { snprintf(err, errlen, "%s:%d: expected [section]", path, lineno); rc = -1; break; }
+            *close = '\0';
+            char *name = trim(s + 1);
+            if (!*name || strlen(name) >= sizeof section || strchr(name, '.')) {
+                snprintf(err, errlen, "%s:%d: invalid section name", path, lineno);
+                rc = -1;
+                break;
+            }
+            snprintf(section, sizeof section, "%s", name);
+            continue;
+        }
         char *eq = strchr(s, '=');
         if (!eq) { snprintf(err, errlen, "%s:%d: expected key = value", path, lineno); rc = -1; break; }
         *eq = '\0';
-        char msg[200];
+        char msg[300];
         char *v = trim(eq + 1);
+        if (*v != '"') {
+            /* An inline comment after the value, as in README: "listen = 127.0.0.1:8080   ; --listen". */
+            for (char *p = v; *p; p++)
+                if ((*p == ';' || *p == '#') && (p == v || isspace((unsigned char)p[-1]))) { *p = '\0'; v = trim(v); break; }
+        }
         size_t vl = strlen(v);
         if (vl >= 2 && v[0] == '"' && v[vl - 1] == '"') { v[vl - 1] = '\0'; v++; }
-        if (config_set(c, trim(s), v, msg, sizeof msg) != 0) {
+        /* Inside [section], "key" means "section.key" and must belong there. */
+        char key[256];
+        const char *k = trim(s);
+        if (section[0] && !strchr(k, '.')) { snprintf(key, sizeof key, "%s.%s", section, k); k = key; }
+        if (config_set(c, k, v, msg, sizeof msg) != 0) {
             snprintf(err, errlen, "%s:%d: %s", path, lineno, msg);
             rc = -1;
         }

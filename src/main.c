@@ -207,8 +207,9 @@ static int user_add(db *d, int argc, char **argv)
         else { fprintf(stderr, "cchc user add: unknown option '%s'\n", argv[i]); return 2; }
     }
     role r = role_parse(role_s);
-    if (!name || !*name || strlen(name) > 60 || r == ROLE_NONE || !pw_stdin) {
-        fprintf(stderr, "Usage: cchc user add NAME --role admin|office|leader|unit|viewer [--unit UNIT] [--name FULL] --password-stdin\n");
+    if (!username_valid(name) || r == ROLE_NONE || !pw_stdin) {
+        fprintf(stderr, "Usage: cchc user add NAME --role admin|office|leader|unit|viewer [--unit UNIT] [--name FULL] --password-stdin\n"
+                        "NAME: 3-60 ASCII letters, digits, '.', '_' or '-'.\n");
         return 2;
     }
     int64_t unit = 0;

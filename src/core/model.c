@@ -79,3 +79,17 @@ void period_default_due(period_kind k, int *month, int *day)
     *month = due[i][0];
     *day = due[i][1];
 }
+
+static bool is_alnum_ascii(char c)
+{
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+}
+
+bool username_valid(const char *s)
+{
+    size_t n = s ? strlen(s) : 0;
+    if (n < 3 || n > 60 || !is_alnum_ascii(s[0])) return false;
+    for (; *s; s++)
+        if (!is_alnum_ascii(*s) && *s != '.' && *s != '_' && *s != '-') return false;
+    return true;
+}

@@ -28,6 +28,9 @@ const char *role_id(role r);
 const char *role_label(role r);
 /* True when a user with role r (ROLE_NONE = anonymous) holds capability c. */
 bool role_has(role r, capability c);
+/* True for a valid user name: 3–60 ASCII letters, digits, '.', '_' or '-', starting
+ * with a letter or digit (the same rule in the admin pages and the CLI). */
+bool username_valid(const char *s);
 /* Stable name of a capability, for the route table test and the OpenAPI file. */
 const char *capability_id(capability c);
 

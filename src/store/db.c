@@ -1,5 +1,5 @@
 /* SQLite implementation of db.h and engine.h: the only file that knows the
- * engine. A PostgreSQL backend implements the same two headers in db_pg.c. */
+ * engine. A PostgreSQL backend would implement the same two headers in a db_pg.c. */
 #include "store/db.h"
 #include "store/engine.h"
 #include "embed.h"
@@ -27,6 +27,7 @@ struct db {
     sqlite3 *h;
     db_stmt cache[STMT_CACHE];
     int ncache;
+    int next_evict;     /* the slot replaced next once the cache is full */
     int depth;          /* transaction nesting (inner db_txn calls join the outer one) */
     bool dirty;         /* the open transaction has written something */
     bool untracked;     /* writes that change no content (session activity) */
@@ -221,13 +222,16 @@ db_stmt *db_prepare(db *d, const char *sql)
         fprintf(stderr, "db: prepare failed: %s\n  in: %s\n", sqlite3_errmsg(d->h), sql);
         return NULL;
     }
-    if (d->ncache == STMT_CACHE) {          /* evict the oldest */
-        sqlite3_finalize(d->cache[0].st);
-        memmove(&d->cache[0], &d->cache[1], sizeof d->cache[0] * (STMT_CACHE - 1));
-        d->ncache--;
+    if (d->ncache < STMT_CACHE) {
+        d->cache[d->ncache] = (db_stmt){st, d, h};
+        return &d->cache[d->ncache++];
     }
-    d->cache[d->ncache] = (db_stmt){st, d, h};
-    return &d->cache[d->ncache++];
+    /* Full: replace one slot in turn, in place, so other slots never move. */
+    db_stmt *slot = &d->cache[d->next_evict];
+    d->next_evict = (d->next_evict + 1) % STMT_CACHE;
+    sqlite3_finalize(slot->st);
+    *slot = (db_stmt){st, d, h};
+    return slot;
 }
 
 void db_bind_int(db_stmt *s, int i, int64_t v) { sqlite3_bind_int64(s->st, i, v); }

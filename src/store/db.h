@@ -1,7 +1,7 @@
 #ifndef CCHC_DB_H
 #define CCHC_DB_H
 /* Engine-neutral database access. Store files (store_*.c) use only this API and
- * portable SQL with '?' placeholders; engine specifics live in engine_sqlite.c. */
+ * portable SQL with '?' placeholders; engine specifics live in db.c (SQLite). */
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>

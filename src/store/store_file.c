@@ -21,12 +21,17 @@ void store_file_path(const char *data_dir, const char *sha, char *out, size_t n)
     snprintf(out, n, "%s/files/%.2s/%s", data_dir, sha, sha);
 }
 
+/* Writes data to a fresh temporary file next to path, then renames it into place:
+ * readers see the whole file or none, and two workers (threads or processes)
+ * storing the same upload each write their own mkstemp file; the second rename
+ * replaces identical bytes. */
 static int write_atomically(const char *path, const void *data, size_t len)
 {
     char tmp[800];
-    snprintf(tmp, sizeof tmp, "%s.tmp%d", path, (int)getpid());
-    int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC, 0640);
+    if ((size_t)snprintf(tmp, sizeof tmp, "%s.tmp-XXXXXX", path) >= sizeof tmp) return -1;
+    int fd = mkostemp(tmp, O_CLOEXEC);
     if (fd < 0) return -1;
+    if (fchmod(fd, 0640) != 0) { close(fd); unlink(tmp); return -1; }
     const char *p = data;
     size_t left = len;
     while (left) {
@@ -35,7 +40,8 @@ static int write_atomically(const char *path, const void *data, size_t len)
         p += w;
         left -= (size_t)w;
     }
-    if (fsync(fd) != 0 || close(fd) != 0 || rename(tmp, path) != 0) { unlink(tmp); return -1; }
+    int synced = fsync(fd);
+    if (close(fd) != 0 || synced != 0 || rename(tmp, path) != 0) { unlink(tmp); return -1; }
     return 0;
 }
 

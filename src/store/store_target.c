@@ -1,6 +1,7 @@
 /* Targets (see store_target.h). */
 #include "store/store_target.h"
 #include "store/store_audit.h"
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -25,15 +26,27 @@ int store_target_list(db *d, int64_t plan_id, target_row **out, int *n)
         if (*n == cap) {
             cap = cap ? cap * 2 : 16;
             target_row *t = realloc(*out, sizeof *t * (size_t)cap);
-            if (!t) return DB_ERR;
+            if (!t) { rc = DB_ERR; break; }
             *out = t;
         }
-        (*out)[(*n)++] = (target_row){db_col_int(s, 0), db_col_int(s, 1), db_col_dup(s, 2), db_col_dup(s, 3),
+        target_row *t = &(*out)[(*n)++];
+        *t = (target_row){db_col_int(s, 0), db_col_int(s, 1), db_col_dup(s, 2), db_col_dup(s, 3),
             db_col_dup(s, 4), db_col_dup(s, 5), db_col_dup(s, 6), db_col_dup(s, 7), !db_col_is_null(s, 8),
             db_col_double(s, 8), !db_col_is_null(s, 9), db_col_double(s, 9), dup_or_null(db_col_text_or_null(s, 10)),
             dup_or_null(db_col_text_or_null(s, 11)), dup_or_null(db_col_text_or_null(s, 12)), dup_or_null(db_col_text_or_null(s, 13))};
+        /* A copy that failed (out of memory) leaves NULL where the row has text. */
+        if (!t->code || !t->text || !t->comparator || !t->unit || !t->period || !t->source ||
+            (!db_col_is_null(s, 10) && !t->measured_on) || (!db_col_is_null(s, 11) && !t->measure_note) ||
+            (!db_col_is_null(s, 12) && !t->measure_sha) || (!db_col_is_null(s, 13) && !t->measure_file)) {
+            rc = DB_ERR;
+            break;
+        }
     }
-    return rc == DB_DONE ? DB_OK : rc;
+    if (rc == DB_DONE) return DB_OK;
+    target_rows_free(*out, *n);     /* nothing half-filled reaches the caller */
+    *out = NULL;
+    *n = 0;
+    return rc == DB_ROW ? DB_ERR : rc;
 }
 
 void target_rows_free(target_row *t, int n)
@@ -56,27 +69,44 @@ bool store_target_source(db *d, int64_t id, int64_t *plan_id, char source[64])
     return true;
 }
 
-int64_t store_target_measure(db *d, int64_t target_id, double value, const char *measured_on, const char *note,
-                             const char *sha, const char *filename, int64_t user_id, const char *username)
+typedef struct {
+    int64_t target_id, user_id;
+    double value;
+    const char *measured_on, *note, *sha, *filename, *username;
+    int64_t id;
+} measure_write;
+
+static int measure_txn(db *d, void *ctx)
 {
+    measure_write *x = ctx;
     char now[32];
     db_now_iso(now);
     db_stmt *s = db_prepare(d, "INSERT INTO target_measurements(target_id, value, measured_on, note, sha256, filename, user_id, created_at) "
                                "VALUES (?,?,?,?,?,?,?,?)");
-    if (!s) return -1;
-    db_bind_int(s, 1, target_id);
-    db_bind_double(s, 2, value);
-    db_bind_text(s, 3, measured_on);
-    db_bind_text(s, 4, note ? note : "");
-    db_bind_text(s, 5, sha);
-    db_bind_text(s, 6, filename);
-    db_bind_int(s, 7, user_id);
+    if (!s) return DB_ERR;
+    db_bind_int(s, 1, x->target_id);
+    db_bind_double(s, 2, x->value);
+    db_bind_text(s, 3, x->measured_on);
+    db_bind_text(s, 4, x->note ? x->note : "");
+    db_bind_text(s, 5, x->sha);
+    db_bind_text(s, 6, x->filename);
+    db_bind_int(s, 7, x->user_id);
     db_bind_text(s, 8, now);
-    if (db_exec_stmt(s) != DB_DONE) return -1;
-    int64_t id = db_last_id(d);
+    int rc = db_exec_stmt(s);
+    if (rc != DB_DONE) return rc == DB_BUSY ? rc : DB_ERR;
+    x->id = db_last_id(d);
     char after[128];
-    snprintf(after, sizeof after, "{\"value\":%g,\"measured_on\":\"%.10s\"}", value, measured_on);
-    return store_audit(d, user_id, username, "target_measure", "target", target_id, NULL, after) == DB_OK ? id : -1;
+    snprintf(after, sizeof after, "{\"value\":%.15g,\"measured_on\":\"%.10s\"}", x->value, x->measured_on);
+    return store_audit(d, x->user_id, x->username, "target_measure", "target", x->target_id, NULL, after);
+}
+
+int64_t store_target_measure(db *d, int64_t target_id, double value, const char *measured_on, const char *note,
+                             const char *sha, const char *filename, int64_t user_id, const char *username)
+{
+    /* JSON (the audit) and the comparisons need a finite number. */
+    if (!isfinite(value) || !measured_on) return -1;
+    measure_write x = {target_id, user_id, value, measured_on, note, sha, filename, username, 0};
+    return db_txn(d, true, measure_txn, &x) == DB_OK ? x.id : -1;
 }
 
 int store_plan_done_counts(db *d, int64_t plan_id, long *done, long *total)

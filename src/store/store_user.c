@@ -2,6 +2,7 @@
 #include "store/store_user.h"
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 
 #define USER_COLS "u.id, u.username, u.full_name, u.role, COALESCE(u.unit_id, 0), COALESCE(n.name, ''), " \
                   "u.password_hash, u.active, u.created_at FROM users u LEFT JOIN units n ON n.id = u.unit_id "
@@ -183,15 +184,36 @@ int64_t store_token_add(db *d, int64_t user_id, const char *name, const char *to
     return db_exec_stmt(s) == DB_DONE ? db_last_id(d) : -1;
 }
 
-bool store_token_lookup(db *d, const char *token_hash, user_row *u)
+bool store_token_lookup(db *d, const char *token_hash, user_row *u, int64_t *token_id, bool *stale)
 {
-    db_stmt *s = db_prepare(d, "SELECT t.user_id FROM api_tokens t JOIN users u ON u.id = t.user_id "
-                               "WHERE t.token_hash = ? AND t.revoked = 0 AND u.active = 1");
+    char cutoff[32];
+    time_t t = time(NULL) - 60;
+    struct tm tm;
+    gmtime_r(&t, &tm);
+    strftime(cutoff, sizeof cutoff, "%Y-%m-%dT%H:%M:%SZ", &tm);
+    db_stmt *s = db_prepare(d, "SELECT t.user_id, t.id, COALESCE(t.last_used, '') < ? FROM api_tokens t "
+                               "JOIN users u ON u.id = t.user_id WHERE t.token_hash = ? AND t.revoked = 0 AND u.active = 1");
     if (!s) return false;
-    db_bind_text(s, 1, token_hash);
+    db_bind_text(s, 1, cutoff);
+    db_bind_text(s, 2, token_hash);
     if (db_step(s) != DB_ROW) return false;
     int64_t uid = db_col_int(s, 0);
+    if (token_id) *token_id = db_col_int(s, 1);
+    if (stale) *stale = db_col_int(s, 2) != 0;
     return store_user_by_id(d, uid, u);
+}
+
+void store_token_touch(db *d, int64_t token_id)
+{
+    char now[32];
+    db_now_iso(now);
+    db_stmt *s = db_prepare(d, "UPDATE api_tokens SET last_used = ? WHERE id = ?");
+    if (!s) return;
+    db_bind_text(s, 1, now);
+    db_bind_int(s, 2, token_id);
+    db_untracked(d, true);          /* token activity changes no page content */
+    db_exec_stmt(s);
+    db_untracked(d, false);
 }
 
 bool store_token_revoke(db *d, int64_t user_id, int64_t token_id)
@@ -233,6 +255,14 @@ int store_login_failures_since(db *d, const char *key, int64_t since, int64_t *o
     if (db_step(s) != DB_ROW) return 0;
     if (oldest) *oldest = db_col_int(s, 1);
     return (int)db_col_int(s, 0);
+}
+
+void store_login_purge(db *d, int64_t before)
+{
+    db_stmt *s = db_prepare(d, "DELETE FROM login_failures WHERE at < ?");
+    if (!s) return;
+    db_bind_int(s, 1, before);
+    db_exec_stmt(s);
 }
 
 void store_login_clear(db *d, const char *key)

@@ -51,8 +51,11 @@ int store_session_purge(db *d, int64_t now, int64_t idle, int64_t absolute);
 
 /* API tokens. Returns the id, or -1. */
 int64_t store_token_add(db *d, int64_t user_id, const char *name, const char *token_hash);
-/* Finds the user of an unrevoked token; returns true when found. */
-bool store_token_lookup(db *d, const char *token_hash, user_row *u);
+/* Finds the user of an unrevoked token; returns true when found. *token_id gets
+ * the token's id and *stale whether its last use is older than a minute (either may be NULL). */
+bool store_token_lookup(db *d, const char *token_hash, user_row *u, int64_t *token_id, bool *stale);
+/* Records that a token was used now (outside any read transaction). */
+void store_token_touch(db *d, int64_t token_id);
 bool store_token_revoke(db *d, int64_t user_id, int64_t token_id);
 typedef void (*token_fn)(int64_t id, const char *name, const char *created_at, const char *last_used, void *ctx);
 int store_token_list(db *d, int64_t user_id, token_fn fn, void *ctx);
@@ -61,4 +64,6 @@ int store_token_list(db *d, int64_t user_id, token_fn fn, void *ctx);
 void store_login_failure(db *d, const char *key, int64_t now);
 int store_login_failures_since(db *d, const char *key, int64_t since, int64_t *oldest);
 void store_login_clear(db *d, const char *key);
+/* Forgets failures older than before (they no longer count for throttling). */
+void store_login_purge(db *d, int64_t before);
 #endif

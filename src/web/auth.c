@@ -92,7 +92,9 @@ static bool identify_bearer(req *r)
     char hash[65];
     auth_token_hash(h + 7, hash);
     user_row row;
-    if (!store_token_lookup(r->db, hash, &row)) return false;
+    bool stale = false;
+    if (!store_token_lookup(r->db, hash, &row, &r->touch_token_id, &stale)) return false;
+    if (!stale) r->touch_token_id = 0;          /* recorded after the request, at most once a minute */
     user_from_row(&r->user, &row);
     r->user.via_token = true;
     return true;
@@ -165,6 +167,7 @@ login_result auth_login(req *r, resp *w, const char *username, const char *passw
         return LOGIN_BAD_CREDENTIALS;
     }
     store_login_clear(r->db, ukey);
+    store_login_purge(r->db, now - 24 * 3600);
     store_session_purge(r->db, now, (int64_t)r->cfg->session_idle_minutes * 60, (int64_t)r->cfg->session_max_hours * 3600);
     char token[64], hash[65], csrf[64];
     auth_random_token(token);

@@ -59,6 +59,7 @@ typedef struct req {
     web_user user;                /* role ROLE_NONE when anonymous */
     char session_token[64];       /* raw cookie token when a session is valid */
     bool touch_session;           /* the session's last_seen is due for an update */
+    int64_t touch_token_id;       /* an API token whose last_used is due for an update */
     char pre_csrf[48];            /* anonymous double-submit token (login form) */
     const struct route *route;
     const struct config *cfg;

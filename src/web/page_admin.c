@@ -651,17 +651,6 @@ void h_admin_users(req *r, resp *w)
 
 /* ---------- users: add and change ---------- */
 
-static bool username_ok(const char *s)
-{
-    size_t n = strlen(s);
-    if (n < 3 || n > 60 || !((s[0] >= 'a' && s[0] <= 'z') || (s[0] >= 'A' && s[0] <= 'Z') || (s[0] >= '0' && s[0] <= '9')))
-        return false;
-    for (; *s; s++)
-        if (!((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') || (*s >= '0' && *s <= '9') || *s == '.' || *s == '_' || *s == '-'))
-            return false;
-    return true;
-}
-
 static bool password_ok(const char *pw)
 {
     size_t n = strlen(pw);
@@ -718,7 +707,7 @@ void h_admin_user_add(req *r, resp *w)
     user_row existing;
     user_add_ctx c = {.r = r, .username = a.username, .full_name = a.full_name};
     const char *problem = NULL;
-    if (!username_ok(a.username)) { a.field = "username"; a.error = _("Tên đăng nhập gồm 3–60 ký tự: chữ không dấu, chữ số, dấu chấm, gạch dưới, gạch ngang."); }
+    if (!username_valid(a.username)) { a.field = "username"; a.error = _("Tên đăng nhập gồm 3–60 ký tự: chữ không dấu, chữ số, dấu chấm, gạch dưới, gạch ngang."); }
     else if (store_user_by_name(r->db, a.username, &existing)) { a.field = "username"; a.error = _("Tên đăng nhập này đã có."); }
     else if (!line_ok(a.full_name, MAX_FULL_NAME)) { a.field = "full_name"; a.error = _("Họ tên phải có 1–120 byte, trên một dòng."); }
     else if ((problem = role_unit_problem(r->db, a.role, a.unit, &c.ro, &c.unit, &a.field))) a.error = problem;
@@ -752,6 +741,9 @@ static int user_change_txn(db *d, void *ctx)
 {
     user_change_ctx *c = ctx;
     if (!store_user_update(d, c->before->id, c->full_name, c->ro, c->unit, c->active)) return DB_ERR;
+    admin_count admins = {0};            /* checked again here: two admins demoting each other at once */
+    if (store_user_list(d, count_admin, &admins) != DB_OK) return DB_ERR;
+    if (admins.active_admins == 0) return DB_CONSTRAINT;
     if (c->hash && !store_user_set_password(d, c->before->id, c->hash)) return DB_ERR;
     /* A reset password, a lock or a new role ends the user's open sessions; a
      * reset or a lock also revokes the user's API tokens. */
@@ -790,7 +782,14 @@ void h_admin_user_change(req *r, resp *w)
         if (auth_hash_password(pw, hash) != 0) { resp_error(r, w, 500, "hash_failed", _("Không tạo được mật khẩu."), NULL); return; }
         x.hash = hash;
     }
-    if (db_txn(r->db, true, user_change_txn, &x) != DB_OK) { resp_error(r, w, 500, "db_error", _("Không lưu được thay đổi."), NULL); return; }
+    int rc = db_txn(r->db, true, user_change_txn, &x);
+    if (rc == DB_CONSTRAINT) {
+        c.field = "role";
+        c.error = _("Đây là quản trị viên cuối cùng đang hoạt động.");
+        users_page(r, w, 422, &(user_add_form){0}, &c);
+        return;
+    }
+    if (rc != DB_OK) { resp_error(r, w, 500, "db_error", _("Không lưu được thay đổi."), NULL); return; }
     redirect_ok(w, "/admin/users", "user_saved", u.username);
 }
 

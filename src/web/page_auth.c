@@ -79,6 +79,7 @@ void h_login_post(req *r, resp *w)
     int status = try_login(r, w, username, req_form(r, "password"), &msg, scratch, sizeof scratch);
     if (status) {
         login_page(r, w, status, msg, username);
+        if (status == 429) resp_header(w, "Retry-After", "900");
         return;
     }
     resp_redirect(w, safe_next(req_form(r, "next")));
@@ -109,6 +110,7 @@ void h_api_session_post(req *r, resp *w)
         const char *code = status == 429 ? "throttled" : status == 401 ? "bad_credentials" :
                            status == 422 ? "invalid_field" : "internal";
         resp_json_error(w, status, code, msg, status == 422 ? "username" : NULL);
+        if (status == 429) resp_header(w, "Retry-After", "900");
         return;
     }
     buf b = {0};

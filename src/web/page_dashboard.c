@@ -8,15 +8,14 @@
 #include "core/i18n.h"
 #include "core/lunar.h"
 #include "config.h"
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-/* The plan to show: ?plan=, else the plan covering this year, else the newest. */
-static int64_t choose_plan(req *r, plan_row *plans, int n)
+/* The plan to show: want (?plan=), else the plan covering this year, else the newest. */
+static int64_t choose_plan(req *r, int64_t want, plan_row *plans, int n)
 {
-    const char *q = req_query(r, "plan");
-    int64_t want = q ? atoll(q) : 0;
     int y, m, d;
     cal_ymd_from_jdn(web_today(r), &y, &m, &d);
     int64_t covering = 0;
@@ -91,13 +90,19 @@ static void short_list(req *r, buf *b, int64_t plan, const char *title, const ch
 
 void h_dashboard(req *r, resp *w)
 {
+    const char *q = req_query(r, "plan");
+    int64_t want = 0;
+    if (q && *q && !parse_int64_strict(q, 1, INT64_MAX, &want)) {
+        resp_error(r, w, 400, "invalid_parameter", _("Mã kế hoạch không hợp lệ."), "plan");
+        return;
+    }
     plan_row *plans;
     int n;
     if (store_plan_list(r->db, false, false, &plans, &n) != DB_OK) {
         resp_error(r, w, 500, "internal", _("Không đọc được kế hoạch."), NULL);
         return;
     }
-    int64_t plan = choose_plan(r, plans, n);
+    int64_t plan = choose_plan(r, want, plans, n);
     buf *b = &w->body;
     page_begin(r, w, _("Tổng quan"));
     html_printf(b, "<h1>%s</h1><form method=\"get\" action=\"/\" class=\"filters\"><label>%s<select name=\"plan\">", _("Tổng quan"), _("Kế hoạch"));

@@ -35,7 +35,7 @@ void h_public_plan(req *r, resp *w)
     if (!store_plan_get(r->db, req_param_id(r, 0), true, &p)) { resp_error(r, w, 404, "not_found", _("Không tìm thấy kế hoạch."), NULL); return; }
     area_row *areas;
     int na;
-    if (store_area_list(r->db, p.id, &areas, &na) != DB_OK) { plan_row_free(&p); resp_error(r, w, 500, "internal", "", NULL); return; }
+    if (store_area_list(r->db, p.id, &areas, &na) != DB_OK) { plan_row_free(&p); resp_error(r, w, 500, "internal", _("Lỗi đọc dữ liệu."), NULL); return; }
     buf *b = &w->body;
     page_begin(r, w, p.title);
     char issued[16];

@@ -8,10 +8,12 @@
 #include "config.h"
 #include "core/i18n.h"
 #include "core/lunar.h"
+#include "core/plan_import.h"
 #include "store/store_report.h"
 #include "store/store_target.h"
 #include "store/store_task.h"
 #include "store/store_audit.h"
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -77,35 +79,54 @@ void h_reports(req *r, resp *w)
     free(p);
 }
 
+typedef struct {
+    int64_t plan_id, user_id, id;
+    period_kind kind;
+    int year;
+    const char *due_on, *username;
+} period_open_txn;
+
+/* Opens the period and audits it in one transaction: both or neither. */
+static int run_period_open(db *d, void *ctx)
+{
+    period_open_txn *x = ctx;
+    x->id = store_period_open(d, x->plan_id, x->kind, x->year, x->due_on, x->user_id);
+    if (x->id == 0) return DB_CONSTRAINT;          /* already open */
+    if (x->id < 0) return DB_ERR;
+    char after[96];
+    snprintf(after, sizeof after, "{\"kind\":\"%s\",\"year\":%d,\"due_on\":\"%s\"}", period_id(x->kind), x->year, x->due_on);
+    return store_audit(d, x->user_id, x->username, "period_open", "report_period", x->id, NULL, after);
+}
+
 void h_period_open(req *r, resp *w)
 {
     const char *plan_s = req_form(r, "plan"), *kind_s = req_form(r, "kind"), *year_s = req_form(r, "year"), *due_s = req_form(r, "due_on");
-    int64_t plan_id = plan_s ? atoll(plan_s) : 0;
+    int64_t plan_id = 0, year = 0;
     int kind = period_parse(kind_s);
-    int year = year_s ? atoi(year_s) : 0;
     plan_row p;
-    if (plan_id <= 0 || !store_plan_get(r->db, plan_id, false, &p)) { resp_error(r, w, 422, "invalid_plan", _("Chọn kế hoạch."), "plan"); return; }
+    if (!parse_int64_strict(plan_s, 1, INT64_MAX, &plan_id) || !store_plan_get(r->db, plan_id, false, &p)) {
+        resp_error(r, w, 422, "invalid_plan", _("Chọn kế hoạch."), "plan");
+        return;
+    }
     plan_row_free(&p);
     if (kind < 0) { resp_error(r, w, 422, "invalid_kind", _("Kỳ báo cáo không hợp lệ."), "kind"); return; }
-    if (year < 2000 || year > 2100) { resp_error(r, w, 422, "invalid_year", _("Năm không hợp lệ."), "year"); return; }
+    if (!parse_int64_strict(year_s, 2000, 2100, &year)) { resp_error(r, w, 422, "invalid_year", _("Năm không hợp lệ."), "year"); return; }
     int32_t due;
     if (due_s && *due_s) {
         if (strlen(due_s) > 10 || !cal_parse_date(due_s, &due)) { resp_error(r, w, 422, "invalid_date", _("Hạn gửi không hợp lệ (dd/mm/yyyy)."), "due_on"); return; }
     } else {
         int m, d;
         period_default_due((period_kind)kind, &m, &d);
-        due = cal_jdn_from_ymd(year, m, d);
+        due = cal_jdn_from_ymd((int)year, m, d);
     }
     char iso[11];
     cal_format_iso(due, iso);
-    int64_t id = store_period_open(r->db, plan_id, (period_kind)kind, year, iso, r->user.id);
-    if (id == 0) { resp_error(r, w, 409, "period_exists", _("Kỳ báo cáo này đã được mở."), "kind"); return; }
-    if (id < 0) { resp_error(r, w, 500, "internal", _("Không mở được kỳ báo cáo."), NULL); return; }
-    char after[96];
-    snprintf(after, sizeof after, "{\"kind\":\"%s\",\"year\":%d,\"due_on\":\"%s\"}", period_id((period_kind)kind), year, iso);
-    store_audit(r->db, r->user.id, r->user.username, "period_open", "report_period", id, NULL, after);
+    period_open_txn x = {plan_id, r->user.id, 0, (period_kind)kind, (int)year, iso, r->user.username};
+    int rc = db_txn(r->db, true, run_period_open, &x);
+    if (rc == DB_CONSTRAINT) { resp_error(r, w, 409, "period_exists", _("Kỳ báo cáo này đã được mở."), "kind"); return; }
+    if (rc != DB_OK) { resp_error(r, w, 500, "internal", _("Không mở được kỳ báo cáo."), NULL); return; }
     char loc[48];
-    snprintf(loc, sizeof loc, "/reports/%lld", (long long)id);
+    snprintf(loc, sizeof loc, "/reports/%lld", (long long)x.id);
     resp_redirect(w, loc);
 }
 
@@ -179,17 +200,27 @@ void h_unit_report_submit(req *r, resp *w)
     if (!store_period_get(r->db, req_param_id(r, 0), &p)) { resp_error(r, w, 404, "not_found", _("Không tìm thấy kỳ báo cáo."), NULL); return; }
     int64_t unit = r->user.unit_id;
     const char *unit_s = req_form(r, "unit");
-    if (unit_s && (r->user.role == ROLE_OFFICE || r->user.role == ROLE_ADMIN)) unit = atoll(unit_s);
+    if (unit_s && (r->user.role == ROLE_OFFICE || r->user.role == ROLE_ADMIN) &&
+        !parse_int64_strict(unit_s, 1, INT64_MAX, &unit)) {
+        resp_error(r, w, 422, "invalid_unit", _("Đơn vị không hợp lệ."), "unit");
+        return;
+    }
     const char *body = req_form(r, "body");
     if (!body || !*body) { resp_error(r, w, 422, "required", _("Nhập nội dung báo cáo."), "body"); return; }
     if (strlen(body) > MAX_REPORT_BODY) { resp_error(r, w, 422, "too_long", _("Báo cáo quá dài (tối đa 20000 byte)."), "body"); return; }
+    if (!pi_valid_utf8_text(body, strlen(body))) {
+        resp_error(r, w, 422, "invalid_text", _("Nội dung báo cáo phải là văn bản UTF-8 hợp lệ, không có ký tự điều khiển."), "body");
+        return;
+    }
     submission_row *s;
     int n;
     bool expected = false, already = false;
-    if (store_period_submissions(r->db, p.id, &s, &n) == DB_OK) {
-        for (int i = 0; i < n; i++) if (s[i].unit_id == unit) { expected = true; already = s[i].submitted; }
-        submission_rows_free(s, n);
+    if (store_period_submissions(r->db, p.id, &s, &n) != DB_OK) {
+        resp_error(r, w, 500, "internal", _("Lỗi đọc dữ liệu."), NULL);
+        return;
     }
+    for (int i = 0; i < n; i++) if (s[i].unit_id == unit) { expected = true; already = s[i].submitted; }
+    submission_rows_free(s, n);
     if (!expected) { resp_error(r, w, 403, "not_expected", _("Đơn vị này không thuộc diện báo cáo kỳ này."), "unit"); return; }
     if (already) { resp_error(r, w, 409, "locked", _("Đơn vị đã gửi báo cáo kỳ này; báo cáo đã khóa."), NULL); return; }
     int rc = store_report_submit(r->db, p.id, unit, body, r->user.id, r->user.username);
@@ -203,6 +234,11 @@ void h_unit_report_submit(req *r, resp *w)
 void h_unit_report_approve(req *r, resp *w)
 {
     int64_t period = req_param_id(r, 0), unit = req_param_id(r, 1);
+    period_row p;
+    if (period <= 0 || !store_period_get(r->db, period, &p)) {
+        resp_error(r, w, 404, "not_found", _("Không tìm thấy kỳ báo cáo."), NULL);
+        return;
+    }
     int rc = store_report_approve(r->db, period, unit, r->user.id, r->user.username);
     if (rc == DB_DONE) { resp_error(r, w, 409, "nothing_to_approve", _("Không có báo cáo chờ phê duyệt."), NULL); return; }
     if (rc != DB_OK) { resp_error(r, w, 500, "internal", _("Không phê duyệt được."), NULL); return; }
@@ -221,7 +257,8 @@ static void product_item(const char *sha, const char *name, void *ctx)
 static void note_item(const char *unit, const char *note, const char *at, void *ctx)
 {
     char when[16];
-    html_printf((buf *)ctx, "<div><strong>%s</strong> (%s): %s</div>", unit, fmt_date(at, when), note);
+    /* at is a UTC timestamp: the local (UTC+7) date, not the UTC one. */
+    html_printf((buf *)ctx, "<div><strong>%s</strong> (%s): %s</div>", unit, fmt_date_local(at, when), note);
 }
 
 static void report_tasks(req *r, buf *b, int64_t plan_id)
@@ -284,7 +321,7 @@ void h_api_reports(req *r, resp *w)
 {
     period_row *p;
     int n;
-    if (store_period_list(r->db, &p, &n) != DB_OK) { resp_json_error(w, 500, "internal", "", NULL); return; }
+    if (store_period_list(r->db, &p, &n) != DB_OK) { resp_json_error(w, 500, "internal", _("Lỗi đọc dữ liệu."), NULL); return; }
     json_t *arr = json_array();
     for (int i = 0; i < n; i++)
         json_array_append_new(arr, json_pack("{s:I, s:I, s:s, s:i, s:s, s:s}", "id", (json_int_t)p[i].id, "plan_id", (json_int_t)p[i].plan_id,
@@ -299,7 +336,7 @@ void h_api_report_period(req *r, resp *w)
     if (!store_period_get(r->db, req_param_id(r, 0), &p)) { resp_json_error(w, 404, "not_found", _("Không tìm thấy kỳ báo cáo."), NULL); return; }
     submission_row *s;
     int n;
-    if (store_period_submissions(r->db, p.id, &s, &n) != DB_OK) { resp_json_error(w, 500, "internal", "", NULL); return; }
+    if (store_period_submissions(r->db, p.id, &s, &n) != DB_OK) { resp_json_error(w, 500, "internal", _("Lỗi đọc dữ liệu."), NULL); return; }
     json_t *subs = json_array();
     for (int i = 0; i < n; i++) {
         json_t *o = json_pack("{s:I, s:s, s:b, s:b}", "unit_id", (json_int_t)s[i].unit_id, "unit", s[i].unit_name,

@@ -6,7 +6,10 @@
 #include "web/upload.h"
 #include "core/i18n.h"
 #include "core/lunar.h"
+#include "core/plan_import.h"
 #include "store/store_target.h"
+#include <math.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -36,6 +39,46 @@ void h_targets(req *r, resp *w)
     page_end(r, w);
 }
 
+/* Parses a measured value: plain decimal text only, an optional sign, digits and at
+ * most one '.' or ',' as the decimal separator ("12", "-3,5", "97.25"); never inf,
+ * nan, exponents or hex. False unless the result is finite. */
+static bool parse_decimal(const char *s, double *out)
+{
+    if (!s || !*s || strlen(s) > 20) return false;
+    char tmp[24];
+    size_t k = 0, digits = 0, seps = 0;
+    const char *p = s;
+    if (*p == '+' || *p == '-') tmp[k++] = *p++;
+    for (; *p; p++) {
+        if (*p >= '0' && *p <= '9') { tmp[k++] = *p; digits++; }
+        else if ((*p == '.' || *p == ',') && seps++ == 0) tmp[k++] = '.';
+        else return false;
+    }
+    if (digits == 0) return false;
+    tmp[k] = '\0';
+    /* strtod is locale-dependent; the text is checked, so only the separator matters. */
+    char *end;
+    double v = strtod(tmp, &end);
+    if (*end != '\0' || !isfinite(v)) return false;
+    *out = v;
+    return true;
+}
+
+typedef struct {
+    int64_t target_id, user_id, id;
+    double value;
+    const char *measured_on, *note, *username;
+} measure_ctx;
+
+/* Records the measurement with its (at most one) stored evidence file. */
+static int record_measure(db *d, const upload_file *files, int nfiles, void *ctx)
+{
+    measure_ctx *m = ctx;
+    m->id = store_target_measure(d, m->target_id, m->value, m->measured_on, m->note, nfiles ? files[0].sha256 : NULL,
+                                 nfiles ? files[0].u->filename : NULL, m->user_id, m->username);
+    return m->id > 0 ? DB_OK : DB_ERR;
+}
+
 void h_target_measure_post(req *r, resp *w)
 {
     int64_t id = req_param_id(r, 0), plan_id;
@@ -46,28 +89,25 @@ void h_target_measure_post(req *r, resp *w)
         return;
     }
     const char *value_s = req_form(r, "value"), *on_s = req_form(r, "measured_on"), *note = req_form(r, "note");
-    char *end = NULL;
-    double value = value_s ? strtod(value_s, &end) : 0;
+    double value;
     int32_t on;
     char iso[11];
-    if (!value_s || !*value_s || (end && *end) || strlen(value_s) > 20) { resp_error(r, w, 422, "invalid_value", _("Giá trị phải là số."), "value"); return; }
+    if (!parse_decimal(value_s, &value)) {
+        resp_error(r, w, 422, "invalid_value", _("Giá trị phải là số thập phân, ví dụ 95 hoặc 97,5."), "value");
+        return;
+    }
     if (!on_s || strlen(on_s) > 10 || !cal_parse_date(on_s, &on)) { resp_error(r, w, 422, "invalid_date", _("Ngày đo không hợp lệ (dd/mm/yyyy)."), "measured_on"); return; }
     if (note && strlen(note) > 2000) { resp_error(r, w, 422, "too_long", _("Ghi chú quá dài."), "note"); return; }
-    cal_format_iso(on, iso);
-    char sha[65] = "";
-    const char *fname = NULL;
-    for (int i = 0; i < r->nuploads; i++) {
-        const upload *u = &r->uploads[i];
-        if (!upload_allowed_type(u->data, u->len, u->filename)) {
-            resp_error(r, w, 415, "unsupported_file_type", _("Loại tệp không được phép. Chỉ nhận PDF, DOCX, XLSX, ODT, JPEG, PNG."), "files");
-            return;
-        }
-        if (upload_store(r, u, sha) != DB_OK) { resp_error(r, w, 500, "storage_failed", _("Không lưu được tệp."), "files"); return; }
-        fname = u->filename;
-        break;
+    if (note && !pi_valid_utf8_text(note, strlen(note))) {
+        resp_error(r, w, 422, "invalid_text", _("Ghi chú phải là văn bản UTF-8 hợp lệ, không có ký tự điều khiển."), "note");
+        return;
     }
-    if (store_target_measure(r->db, id, value, iso, note, sha[0] ? sha : NULL, fname, r->user.id, r->user.username) <= 0) {
-        resp_error(r, w, 500, "internal", _("Không lưu được số liệu."), NULL);
+    cal_format_iso(on, iso);
+    measure_ctx m = {id, r->user.id, 0, value, iso, note, r->user.username};
+    upload_error err;
+    if (upload_store_and_record(r, 1, _("Chỉ gửi một tệp minh chứng cho một lần nhập."), record_measure, &m, &err) != DB_OK) {
+        if (err.status == 500 && !err.field) resp_error(r, w, 500, "internal", _("Không lưu được số liệu."), NULL);
+        else resp_error(r, w, err.status, err.code, err.message, err.field);
         return;
     }
     resp_redirect(w, "/targets?ok=1");
@@ -76,8 +116,11 @@ void h_target_measure_post(req *r, resp *w)
 void h_api_targets(req *r, resp *w)
 {
     const char *plan = req_query(r, "plan");
-    int64_t plan_id = plan ? atoll(plan) : 0;
-    if (plan && plan_id <= 0) { resp_json_error(w, 400, "invalid_parameter", _("Mã kế hoạch không hợp lệ."), "plan"); return; }
+    int64_t plan_id = 0;
+    if (plan && !parse_int64_strict(plan, 1, INT64_MAX, &plan_id)) {
+        resp_json_error(w, 400, "invalid_parameter", _("Mã kế hoạch không hợp lệ."), "plan");
+        return;
+    }
     if (plan_id && !can_read_internal(r)) {
         plan_row p;
         if (!store_plan_get(r->db, plan_id, true, &p)) { resp_json_error(w, 404, "not_found", _("Không tìm thấy kế hoạch."), "plan"); return; }
@@ -85,7 +128,10 @@ void h_api_targets(req *r, resp *w)
     }
     target_row *rows;
     int n;
-    if (store_target_list(r->db, plan_id, &rows, &n) != DB_OK) { resp_json_error(w, 500, "internal", "", NULL); return; }
+    if (store_target_list(r->db, plan_id, &rows, &n) != DB_OK) {
+        resp_json_error(w, 500, "internal", _("Không đọc được danh sách chỉ tiêu."), NULL);
+        return;
+    }
     json_t *arr = json_array();
     for (int i = 0; i < n; i++) {
         if (!can_read_internal(r) && !store_plan_is_public(r->db, rows[i].plan_id)) continue;

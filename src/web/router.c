@@ -4,6 +4,7 @@
 #include "core/i18n.h"
 #include "web/auth.h"
 #include "core/escape.h"
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -102,4 +103,16 @@ bool router_authorize(req *r, resp *w)
         return false;
     }
     return true;
+}
+
+void router_allowed_methods(const char *path, char *out, size_t n)
+{
+    size_t len = 0;
+    out[0] = '\0';
+    for (size_t i = 0; i < ROUTES_COUNT; i++) {
+        const route *rt = &ROUTES[i];
+        if (!match_pattern(rt->pattern, path, NULL) || strstr(out, rt->method)) continue;
+        len += (size_t)snprintf(out + len, len < n ? n - len : 0, "%s%s", len ? ", " : "", rt->method);
+        if (len >= n) { out[n - 1] = '\0'; return; }
+    }
 }

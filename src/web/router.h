@@ -37,6 +37,8 @@ const route *router_match(const char *method, const char *path, req *r, bool *pa
 /* Checks the route's capability and CSRF rule for r. Returns true to go on;
  * otherwise fills w with 401/403 and returns false. */
 bool router_authorize(req *r, resp *w);
+/* Writes the methods that have a route for path ("GET, POST") into out, for 405's Allow. */
+void router_allowed_methods(const char *path, char *out, size_t n);
 /* The maximum request body size for a route under cfg. */
 size_t router_body_limit(const route *rt, const struct config *cfg);
 #endif

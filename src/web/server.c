@@ -115,7 +115,9 @@ static void add_security_headers(struct MHD_Response *resp, const req *r, bool h
     MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
     MHD_add_response_header(resp, "Referrer-Policy", "same-origin");
     MHD_add_response_header(resp, "X-Frame-Options", "DENY");
-    if (html || r->user.role != ROLE_NONE) MHD_add_response_header(resp, "Cache-Control", "no-store");
+    if ((html || r->user.role != ROLE_NONE) && !MHD_get_response_header(resp, "Cache-Control"))
+        MHD_add_response_header(resp, "Cache-Control", "no-store");
+    if (r->cfg->https) MHD_add_response_header(resp, "Strict-Transport-Security", "max-age=31536000");
 }
 
 static enum MHD_Result send_resp(struct MHD_Connection *c, conn_state *st, req *r, resp *w)
@@ -160,7 +162,12 @@ static void dispatch(server *s, conn_state *st, req *r, resp *w)
     auth_identify(r, w);
     if (st->early_status == 414) { resp_error(r, w, 414, "uri_too_long", _("Địa chỉ quá dài."), NULL); return; }
     if (!st->rt) {
-        if (st->path_known) resp_error(r, w, 405, "method_not_allowed", _("Phương thức không được hỗ trợ."), NULL);
+        if (st->path_known) {
+            resp_error(r, w, 405, "method_not_allowed", _("Phương thức không được hỗ trợ."), NULL);
+            char allow[64];
+            router_allowed_methods(r->path, allow, sizeof allow);
+            resp_header(w, "Allow", allow);
+        }
         else resp_error(r, w, 404, "not_found", _("Không tìm thấy trang hoặc tài nguyên."), NULL);
         return;
     }
@@ -222,6 +229,7 @@ static enum MHD_Result respond(server *s, conn_state *st, struct MHD_Connection 
     if (in_read) db_read_end(d);
     else if (d) db_idle(d);             /* no read snapshot outlives the request */
     if (d && r.touch_session && r.user.session_id) store_session_touch(d, r.user.session_id, db_now());
+    if (d && r.touch_token_id > 0) store_token_touch(d, r.touch_token_id);
     enum MHD_Result ret = send_resp(c, st, &r, &w);
     req_free(&r);
     resp_free(&w);
@@ -306,6 +314,9 @@ static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls, en
     conn_state *st = *con_cls;
     if (!st) return;
     if (s->cfg->access_log) {
+        /* The path is decoded: control characters would forge log lines. */
+        for (char *p = st->path; p && *p; p++)
+            if ((unsigned char)*p < 0x20 || *p == 0x7F) *p = '?';
         struct timespec end;
         clock_gettime(CLOCK_MONOTONIC, &end);
         long long us = (end.tv_sec - st->start.tv_sec) * 1000000LL + (end.tv_nsec - st->start.tv_nsec) / 1000;

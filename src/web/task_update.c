@@ -1,6 +1,7 @@
 /* Progress updates (see task_update.h). */
 #include "web/task_update.h"
 #include "core/i18n.h"
+#include "core/plan_import.h"
 #include "store/store_audit.h"
 #include "store/store_task.h"
 #include "store/store_unit.h"
@@ -16,12 +17,21 @@
 typedef struct {
     update_input in;
     evidence_ref files[MAX_FILES];
+    bool public;
     int64_t id;
 } update_txn;
 
-static int run_update(db *d, void *ctx)
+/* Records the update with the stored files (inside upload_store_and_record's transaction). */
+static int run_update(db *d, const upload_file *files, int nfiles, void *ctx)
 {
     update_txn *t = ctx;
+    for (int i = 0; i < nfiles && i < MAX_FILES; i++) {
+        memcpy(t->files[i].sha256, files[i].sha256, sizeof t->files[i].sha256);
+        t->files[i].filename = files[i].u->filename;
+        t->files[i].public = t->public;
+    }
+    t->in.files = t->files;
+    t->in.nfiles = nfiles < MAX_FILES ? nfiles : MAX_FILES;
     t->id = store_task_add_update(d, &t->in);
     return t->id > 0 ? DB_OK : DB_ERR;
 }
@@ -44,6 +54,10 @@ static bool validate(update_error *err, const update_fields *in, int *status, in
         FAIL(err, 422, "too_long", _("Ghi chú quá dài (tối đa 4000 byte)."), "note");
         return false;
     }
+    if (in->note && !pi_valid_utf8_text(in->note, strlen(in->note))) {
+        FAIL(err, 422, "invalid_text", _("Ghi chú phải là văn bản UTF-8 hợp lệ, không có ký tự điều khiển."), "note");
+        return false;
+    }
     return true;
 }
 
@@ -62,44 +76,6 @@ static bool authorize(req *r, update_error *err, int64_t task_id, const task_row
     return false;
 }
 
-static bool store_uploads(req *r, update_error *err, update_txn *t, bool public)
-{
-    for (int i = 0; i < r->nuploads; i++) {
-        const upload *u = &r->uploads[i];
-        if (strcmp(u->field, "files") != 0) continue;
-        if (t->in.nfiles == MAX_FILES) {
-            FAIL(err, 422, "too_many_files", _("Tối đa 8 tệp cho một lần cập nhật."), "files");
-            return false;
-        }
-        evidence_ref *e = &t->files[t->in.nfiles];
-        if (upload_store(r, u, e->sha256) != DB_OK) {
-            FAIL(err, 500, "storage_failed", _("Không lưu được tệp minh chứng."), "files");
-            return false;
-        }
-        e->filename = u->filename;
-        e->public = public;
-        t->in.nfiles++;
-    }
-    return true;
-}
-
-static bool check_types(req *r, update_error *err)
-{
-    for (int i = 0; i < r->nuploads; i++) {
-        const upload *u = &r->uploads[i];
-        if (strcmp(u->field, "files") != 0) continue;
-        if (strlen(u->filename) > 200) {
-            FAIL(err, 422, "filename_too_long", _("Tên tệp quá dài (tối đa 200 byte)."), "files");
-            return false;
-        }
-        if (!upload_allowed_type(u->data, u->len, u->filename)) {
-            FAIL(err, 415, "unsupported_file_type", _("Loại tệp không được phép. Chỉ nhận PDF, DOCX, XLSX, ODT, JPEG, PNG."), "files");
-            return false;
-        }
-    }
-    return true;
-}
-
 int64_t task_update_apply(req *r, int64_t task_id, const update_fields *in, update_error *err)
 {
     task_row task;
@@ -111,14 +87,18 @@ int64_t task_update_apply(req *r, int64_t task_id, const update_fields *in, upda
     bool is_lead;
     update_txn t = {0};
     int64_t result = 0;
-    if (!validate(err, in, &status, &percent) || !authorize(r, err, task_id, &task, &is_lead) ||
-        !check_types(r, err) || !store_uploads(r, err, &t, in->files_public && is_lead))
-        goto done;
+    if (!validate(err, in, &status, &percent) || !authorize(r, err, task_id, &task, &is_lead)) goto done;
     t.in = (update_input){task_id, r->user.id, r->user.unit_id, r->user.username, is_lead,
                           (task_status)status, status == ST_DONE ? 100 : percent, in->note ? in->note : "",
-                          t.files, t.in.nfiles};
-    if (db_txn(r->db, true, run_update, &t) != DB_OK) {
-        FAIL(err, 500, "internal", _("Không ghi được cập nhật. Vui lòng thử lại."), NULL);
+                          NULL, 0};
+    t.public = in->files_public && is_lead;
+    /* Files of field "files": checked (name, type sniffed once), stored, then the
+     * update recorded in one transaction. */
+    upload_error ue;
+    int rc = upload_store_and_record(r, MAX_FILES, _("Tối đa 8 tệp cho một lần cập nhật."), run_update, &t, &ue);
+    if (rc != DB_OK) {
+        if (ue.status == 500 && ue.field == NULL) FAIL(err, 500, "internal", _("Không ghi được cập nhật. Vui lòng thử lại."), NULL);
+        else FAIL(err, ue.status, ue.code, ue.message, ue.field);
         goto done;
     }
     result = t.id;

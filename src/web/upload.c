@@ -3,6 +3,7 @@
 #include "config.h"
 #include "core/i18n.h"
 #include "store/store_file.h"
+#include "store/db.h"
 #include <magic.h>
 #include <pthread.h>
 #include <string.h>
@@ -56,8 +57,62 @@ const char *upload_allowed_type(const char *data, size_t len, const char *filena
     return NULL;
 }
 
-int upload_store(req *r, const upload *u, char sha_out[65])
+/* Checks the uploads of field "files" into files (at most max); false with *err set. */
+static bool check_uploads(req *r, int max, const char *too_many_msg, upload_file *files, int *n, upload_error *err)
 {
-    const char *mime = upload_allowed_type(u->data, u->len, u->filename);
-    return store_file_put(r->db, r->cfg->data_dir, u->data, u->len, mime ? mime : "application/octet-stream", sha_out);
+    *n = 0;
+    for (int i = 0; i < r->nuploads; i++) {
+        const upload *u = &r->uploads[i];
+        if (strcmp(u->field, UPLOAD_FIELD) != 0) continue;
+        if (*n == max) {
+            *err = (upload_error){422, "too_many_files", too_many_msg, UPLOAD_FIELD};
+            return false;
+        }
+        if (strlen(u->filename) > UPLOAD_MAX_FILENAME) {
+            *err = (upload_error){422, "filename_too_long", _("Tên tệp quá dài (tối đa 200 byte)."), UPLOAD_FIELD};
+            return false;
+        }
+        const char *mime = upload_allowed_type(u->data, u->len, u->filename);
+        if (!mime) {
+            *err = (upload_error){415, "unsupported_file_type",
+                                  _("Loại tệp không được phép. Chỉ nhận PDF, DOCX, XLSX, ODT, JPEG, PNG."), UPLOAD_FIELD};
+            return false;
+        }
+        files[(*n)++] = (upload_file){.u = u, .mime = mime};
+    }
+    return true;
+}
+
+typedef struct {
+    upload_record_fn record;
+    void *ctx;
+    const upload_file *files;
+    int n;
+} record_call;
+
+static int record_txn(db *d, void *ctx)
+{
+    const record_call *c = ctx;
+    return c->record(d, c->files, c->n, c->ctx);
+}
+
+int upload_store_and_record(req *r, int max_files, const char *too_many_msg, upload_record_fn record, void *ctx,
+                            upload_error *err)
+{
+    upload_file files[REQ_MAX_UPLOADS];
+    int n;
+    if (max_files > REQ_MAX_UPLOADS) max_files = REQ_MAX_UPLOADS;
+    if (!check_uploads(r, max_files, too_many_msg, files, &n, err)) return DB_ERR;
+    /* The bytes first (content-addressed: a file another request also stores, or
+     * one left by a failed request, is the same file), then the records. */
+    for (int i = 0; i < n; i++) {
+        if (store_file_put(r->db, r->cfg->data_dir, files[i].u->data, files[i].u->len, files[i].mime, files[i].sha256) != DB_OK) {
+            *err = (upload_error){500, "storage_failed", _("Không lưu được tệp minh chứng."), UPLOAD_FIELD};
+            return DB_ERR;
+        }
+    }
+    record_call c = {record, ctx, files, n};
+    int rc = db_txn(r->db, true, record_txn, &c);
+    if (rc != DB_OK) *err = (upload_error){500, "internal", _("Không ghi được dữ liệu. Vui lòng thử lại."), NULL};
+    return rc;
 }
