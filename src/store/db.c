@@ -263,7 +263,7 @@ int db_exec_stmt(db_stmt *s)
      * whenever another connection committed in between. */
     if (s->owner->depth == 0)
         for (int i = 0; i < s->owner->ncache; i++)
-            if (&s->owner->cache[i] != s) sqlite3_reset(s->owner->cache[i].st);
+            if (&s->owner->cache[i] != s && sqlite3_stmt_busy(s->owner->cache[i].st)) sqlite3_reset(s->owner->cache[i].st);
     int rc = db_step(s);
     sqlite3_reset(s->st);
     return rc == DB_ROW ? DB_DONE : rc;
@@ -336,7 +336,8 @@ void db_idle(db *d)
 {
     /* A cached statement stepped once and left unreset keeps its read snapshot
      * open; that would make this connection's next write fail with BUSY forever. */
-    for (int i = 0; i < d->ncache; i++) sqlite3_reset(d->cache[i].st);
+    for (int i = 0; i < d->ncache; i++)
+        if (sqlite3_stmt_busy(d->cache[i].st)) sqlite3_reset(d->cache[i].st);
 }
 
 int db_txn(db *d, bool write, db_txn_fn fn, void *ctx)
