@@ -18,7 +18,7 @@ void config_defaults(config *c)
     c->max_upload = 20u * 1024 * 1024;
     c->max_form = 64 * 1024;
     c->max_url = 2048;
-    c->conn_memory = 64 * 1024;
+    c->conn_memory = 16 * 1024;     /* MHD zeroes the pool on every request: keep it small */
     c->max_connections = 1024;
     c->per_ip_connections = 512;
     c->timeout_seconds = 30;

@@ -15,7 +15,7 @@ typedef struct config {
     size_t max_upload;         /* [limits] max_upload = 20971520 (bytes) */
     size_t max_form;           /* [limits] max_form = 65536 (non-upload bodies) */
     size_t max_url;            /* [limits] max_url = 2048 */
-    size_t conn_memory;        /* [limits] connection_memory = 65536 */
+    size_t conn_memory;        /* [limits] connection_memory = 16384 */
     int  max_connections;      /* [limits] max_connections = 1024 */
     int  per_ip_connections;   /* [limits] per_ip_connections = 512 */
     int  timeout_seconds;      /* [limits] timeout = 30 */
