@@ -4,6 +4,7 @@
 #include "web/common.h"
 #include "web/task_update.h"
 #include "core/i18n.h"
+#include "core/buf.h"
 #include "core/lunar.h"
 #include "store/store_task.h"
 #include "store/store_unit.h"
@@ -72,10 +73,14 @@ void h_api_plan_tasks(req *r, resp *w)
         resp_json_error(w, 500, "internal", _("Không đọc được danh sách nhiệm vụ."), NULL);
         return;
     }
-    json_t *arr = json_array();
-    for (int i = 0; i < l.n; i++) json_array_append_new(arr, task_json(r, &l.rows[i], can_read_internal(r)));
-    resp_json_value(w, 200, json_pack("{s:o, s:i, s:i, s:i}", "tasks", arr, "total", l.total, "page", a.f.page,
-                                      "per_page", API_PER_PAGE));
+    buf b = {0};
+    buf_puts(&b, "{\"tasks\":[");
+    for (int i = 0; i < l.n; i++) {
+        if (i) buf_putc(&b, ',');
+        task_json_write(r, &b, &l.rows[i], can_read_internal(r));
+    }
+    buf_printf(&b, "],\"total\":%d,\"page\":%d,\"per_page\":%d}", l.total, a.f.page, API_PER_PAGE);
+    resp_json_take(w, 200, &b);
     task_list_free(&l);
 }
 
@@ -91,7 +96,9 @@ void h_api_task(req *r, resp *w)
         resp_json_error(w, 404, "not_found", _("Không tìm thấy nhiệm vụ."), NULL);
         return;
     }
-    resp_json_value(w, 200, task_json(r, &t, can_read_internal(r)));
+    buf b = {0};
+    task_json_write(r, &b, &t, can_read_internal(r));
+    resp_json_take(w, 200, &b);
     task_row_free(&t);
 }
 
@@ -142,7 +149,11 @@ void h_api_task_update(req *r, resp *w)
         resp_json_error(w, 500, "internal", _("Đã ghi cập nhật nhưng không đọc lại được nhiệm vụ."), NULL);
         return;
     }
-    resp_json_value(w, 201, json_pack("{s:I, s:o}", "update_id", (json_int_t)id, "task", task_json(r, &t, true)));
+    buf b = {0};
+    buf_printf(&b, "{\"update_id\":%lld,\"task\":", (long long)id);
+    task_json_write(r, &b, &t, true);
+    buf_putc(&b, '}');
+    resp_json_take(w, 201, &b);
     task_row_free(&t);
 }
 

@@ -250,27 +250,48 @@ void html_due_date(req *r, buf *b, const task_row *t)
     }
 }
 
-static json_t *str_or_null(const char *s) { return s ? json_string(s) : json_null(); }
-
-json_t *task_json(const req *r, const task_row *t, bool internal)
+/* "name":"value" (value NULL → null), with a leading comma unless first. */
+static void json_field(buf *b, const char *name, const char *value, bool first)
 {
-    json_t *coord = json_array();
-    for (int i = 0; i < t->ncoord; i++)
-        json_array_append_new(coord, json_pack("{s:I, s:s}", "id", (json_int_t)t->coord[i].id, "name", t->coord[i].name));
+    if (!first) buf_putc(b, ',');
+    esc_json(b, name);
+    buf_putc(b, ':');
+    esc_json(b, value);
+}
+
+void task_json_write(const req *r, buf *b, const task_row *t, bool internal)
+{
+    /* Written directly (the hottest response of the API); field order is stable. */
     due_info d = task_due(r, t);
-    json_t *o = json_pack("{s:I, s:I, s:s, s:s, s:s, s:s, s:{s:I, s:s}, s:o, s:s, s:s, s:{s:s, s:o, s:o}, s:s, s:i, s:b, s:s}",
-        "id", (json_int_t)t->id, "plan_id", (json_int_t)t->plan_id, "area", t->area_no, "area_title", t->area_title,
-        "number", t->number, "title", t->title,
-        "lead_unit", "id", (json_int_t)t->lead.id, "name", t->lead.name,
-        "coordinating_units", coord, "product", t->product, "deadline_text", t->deadline_text,
-        "deadline", "kind", t->needs_date ? "unparsed" : t->dl_kind, "start", str_or_null(t->dl_start), "due", str_or_null(t->dl_due),
-        "status", status_id(t->status), "percent", t->status == ST_DONE ? 100 : t->percent,
-        "overdue", d.state == DUE_OVERDUE, "due_state", due_state_id(d.state));
-    if (!o) return json_null();
-    if (d.state == DUE_OVERDUE) json_object_set_new(o, "overdue_working_days", json_integer(d.working_days));
-    if (t->needs_date) json_object_set_new(o, "needs_date", json_true());
-    if (internal) json_object_set_new(o, "updated_at", json_string(t->updated_at));
-    return o;
+    buf_printf(b, "{\"id\":%lld,\"plan_id\":%lld", (long long)t->id, (long long)t->plan_id);
+    json_field(b, "area", t->area_no, false);
+    json_field(b, "area_title", t->area_title, false);
+    json_field(b, "number", t->number, false);
+    json_field(b, "title", t->title, false);
+    buf_printf(b, ",\"lead_unit\":{\"id\":%lld", (long long)t->lead.id);
+    json_field(b, "name", t->lead.name, false);
+    buf_puts(b, "},\"coordinating_units\":[");
+    for (int i = 0; i < t->ncoord; i++) {
+        buf_printf(b, "%s{\"id\":%lld", i ? "," : "", (long long)t->coord[i].id);
+        json_field(b, "name", t->coord[i].name, false);
+        buf_putc(b, '}');
+    }
+    buf_putc(b, ']');
+    json_field(b, "product", t->product, false);
+    json_field(b, "deadline_text", t->deadline_text, false);
+    buf_puts(b, ",\"deadline\":{");
+    json_field(b, "kind", t->needs_date ? "unparsed" : t->dl_kind, true);
+    json_field(b, "start", t->dl_start, false);
+    json_field(b, "due", t->dl_due, false);
+    buf_putc(b, '}');
+    json_field(b, "status", status_id(t->status), false);
+    buf_printf(b, ",\"percent\":%d,\"overdue\":%s", t->status == ST_DONE ? 100 : t->percent,
+               d.state == DUE_OVERDUE ? "true" : "false");
+    json_field(b, "due_state", due_state_id(d.state), false);
+    if (d.state == DUE_OVERDUE) buf_printf(b, ",\"overdue_working_days\":%d", d.working_days);
+    if (t->needs_date) buf_puts(b, ",\"needs_date\":true");
+    if (internal) json_field(b, "updated_at", t->updated_at, false);
+    buf_putc(b, '}');
 }
 
 void resp_json_value(resp *w, int status, json_t *v)

@@ -56,8 +56,8 @@ void html_due_badge(req *r, buf *b, const task_row *t);
 /* The due date (dd/mm/yyyy, weekday) with a one-line explanation. */
 void html_due_date(req *r, buf *b, const task_row *t);
 
-/* A task as JSON (new reference). internal=false leaves out internal fields. */
-json_t *task_json(const req *r, const task_row *t, bool internal);
+/* Appends a task as a JSON object to b. internal=false leaves out internal fields. */
+void task_json_write(const req *r, buf *b, const task_row *t, bool internal);
 /* Moves a JSON value into the response (steals the reference). */
 void resp_json_value(resp *w, int status, json_t *v);
 /* True when the signed-in user may see internal (non-public) data. */
