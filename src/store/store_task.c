@@ -8,7 +8,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-static char *dup_or_null(const char *s) { return s ? strdup(s) : NULL; }
 
 /* ---------- plans and areas ---------- */
 
@@ -139,40 +138,44 @@ void area_rows_free(area_row *a, int n)
 
 static int load_coords(db *d, task_list *l);
 
-static void read_task(db_stmt *s, task_row *t)
+/* Reads the current row into t; its strings share one allocation (t->arena). */
+static bool read_task(db_stmt *s, task_row *t)
 {
     memset(t, 0, sizeof *t);
+    char **dst[] = {&t->plan_code, &t->area_no, &t->area_title, &t->number, &t->title, &t->product,
+                    &t->deadline_text, &t->lead.name, &t->lead_kind, &t->dl_kind, &t->dl_start, &t->dl_due,
+                    &t->dl_every, &t->updated_at};
+    static const int col[] = {3, 4, 5, 6, 7, 8, 9, 11, 12, 13, 14, 15, 16, 20};
+    enum { N = sizeof col / sizeof col[0], FIRST_NULLABLE = 10, LAST_NULLABLE = 12 };
+    const char *src[N];
+    size_t len[N], total = 0;
+    for (int i = 0; i < N; i++) {
+        src[i] = db_col_text_or_null(s, col[i]);
+        len[i] = src[i] ? strlen(src[i]) + 1 : 0;
+        total += len[i];
+    }
+    if (!(t->arena = malloc(total ? total : 1))) return false;
+    char *p = t->arena;
+    static char empty[] = "";
+    for (int i = 0; i < N; i++) {
+        if (!src[i]) { *dst[i] = (i >= FIRST_NULLABLE && i <= LAST_NULLABLE) ? NULL : empty; continue; }
+        memcpy(p, src[i], len[i]);
+        *dst[i] = p;
+        p += len[i];
+    }
     t->id = db_col_int(s, 0);
     t->plan_id = db_col_int(s, 1);
     t->area_id = db_col_int(s, 2);
-    t->plan_code = db_col_dup(s, 3);
-    t->area_no = db_col_dup(s, 4);
-    t->area_title = db_col_dup(s, 5);
-    t->number = db_col_dup(s, 6);
-    t->title = db_col_dup(s, 7);
-    t->product = db_col_dup(s, 8);
-    t->deadline_text = db_col_dup(s, 9);
     t->lead.id = db_col_int(s, 10);
-    t->lead.name = db_col_dup(s, 11);
-    t->lead_kind = db_col_dup(s, 12);
-    t->dl_kind = db_col_dup(s, 13);
-    t->dl_start = dup_or_null(db_col_text_or_null(s, 14));
-    t->dl_due = dup_or_null(db_col_text_or_null(s, 15));
-    t->dl_every = dup_or_null(db_col_text_or_null(s, 16));
     t->needs_date = db_col_int(s, 17) != 0;
     int st = status_parse(db_col_text(s, 18));
     t->status = st < 0 ? ST_NOT_STARTED : (task_status)st;
     t->percent = (int)db_col_int(s, 19);
-    t->updated_at = db_col_dup(s, 20);
+    return true;
 }
 
 /* False when a string of t could not be copied (out of memory); the optional
  * dates are NULL by design and not checked. */
-static bool task_complete(const task_row *t)
-{
-    return t->plan_code && t->area_no && t->area_title && t->number && t->title && t->product &&
-           t->deadline_text && t->lead.name && t->lead_kind && t->dl_kind && t->updated_at;
-}
 
 /* Adds coordinating unit (id, name) to t. */
 static int add_coord(task_row *t, int64_t id, const char *name)
@@ -217,9 +220,7 @@ static int load_coords(db *d, task_list *l)
 void task_row_free(task_row *t)
 {
     if (!t) return;
-    free(t->plan_code); free(t->area_no); free(t->area_title); free(t->number); free(t->title);
-    free(t->product); free(t->deadline_text); free(t->lead.name); free(t->lead_kind); free(t->dl_kind);
-    free(t->dl_start); free(t->dl_due); free(t->dl_every); free(t->updated_at);
+    free(t->arena);
     for (int i = 0; i < t->ncoord; i++) free(t->coord[i].name);
     free(t->coord);
     memset(t, 0, sizeof *t);
@@ -238,8 +239,7 @@ bool store_task_get(db *d, int64_t id, task_row *out)
     if (!s) return false;
     db_bind_int(s, 1, id);
     if (db_step(s) != DB_ROW) return false;
-    read_task(s, out);
-    if (!task_complete(out)) { task_row_free(out); return false; }
+    if (!read_task(s, out)) { task_row_free(out); return false; }
     task_list one = {out, 1, 1};
     if (load_coords(d, &one) != DB_OK) { task_row_free(out); return false; }
     return true;
@@ -382,8 +382,7 @@ int store_task_find(db *d, const task_filter *f, task_list *out)
             if (!r) { rc = DB_ERR; goto done; }
             out->rows = r;
         }
-        read_task(s, &out->rows[out->n++]);
-        if (!task_complete(&out->rows[out->n - 1])) { rc = DB_ERR; goto done; }
+        if (!read_task(s, &out->rows[out->n++])) { rc = DB_ERR; goto done; }
     }
     if (rc != DB_DONE) goto done;
     rc = load_coords(d, out);

@@ -39,6 +39,7 @@ typedef struct {
     task_status status;
     int percent;
     char *updated_at;
+    char *arena;              /* owns every string above (one allocation) */
 } task_row;
 
 typedef struct {
