@@ -14,7 +14,7 @@ target_verdict target_check(const char *comparator, double target, bool has_actu
 const char *target_verdict_id(target_verdict v);
 /* Vietnamese label (translatable msgid). */
 const char *target_verdict_label(target_verdict v);
-/* True when source is "computed:<name>" for a figure the system computes today
- * (sets *name to the part after the colon). */
+/* True when source has the form "computed:<name>" (a figure the system is meant
+ * to compute from its own data); sets *name to the part after the colon. */
 bool target_source_computed(const char *source, const char **name);
 #endif

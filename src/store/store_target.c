@@ -111,11 +111,29 @@ int64_t store_target_measure(db *d, int64_t target_id, double value, const char 
 
 int store_plan_done_counts(db *d, int64_t plan_id, long *done, long *total)
 {
-    db_stmt *s = db_prepare(d, "SELECT SUM(status = 'done'), SUM(status <> 'cancelled') FROM tasks WHERE plan_id = ?");
+    db_stmt *s = db_prepare(d, "SELECT COALESCE(SUM(CASE WHEN status = 'done' THEN 1 ELSE 0 END), 0), "
+                               "COALESCE(SUM(CASE WHEN status <> 'cancelled' THEN 1 ELSE 0 END), 0) FROM tasks WHERE plan_id = ?");
     if (!s) return DB_ERR;
     db_bind_int(s, 1, plan_id);
     if (db_step(s) != DB_ROW) return DB_ERR;
     *done = (long)db_col_int(s, 0);
     *total = (long)db_col_int(s, 1);
+    return DB_OK;
+}
+
+int store_plan_unit_completion(db *d, int64_t plan_id, long *units_done, long *units_total)
+{
+    /* Per lead unit (groups excluded: they stand for several units), whether every
+     * task it leads that is not cancelled is done. */
+    db_stmt *s = db_prepare(d,
+        "SELECT COALESCE(SUM(CASE WHEN open_tasks = 0 THEN 1 ELSE 0 END), 0), COUNT(*) FROM ("
+        " SELECT t.lead_unit_id, SUM(CASE WHEN t.status NOT IN ('done', 'cancelled') THEN 1 ELSE 0 END) AS open_tasks"
+        " FROM tasks t JOIN units u ON u.id = t.lead_unit_id"
+        " WHERE t.plan_id = ? AND u.kind <> 'group' AND t.status <> 'cancelled' GROUP BY t.lead_unit_id) x");
+    if (!s) return DB_ERR;
+    db_bind_int(s, 1, plan_id);
+    if (db_step(s) != DB_ROW) return DB_ERR;
+    *units_done = (long)db_col_int(s, 0);
+    *units_total = (long)db_col_int(s, 1);
     return DB_OK;
 }

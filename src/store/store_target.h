@@ -28,4 +28,7 @@ int64_t store_target_measure(db *d, int64_t target_id, double value, const char 
                              const char *sha, const char *filename, int64_t user_id, const char *username);
 /* Counts for computed:plan_tasks_done_rate: tasks done and tasks not cancelled in a plan. */
 int store_plan_done_counts(db *d, int64_t plan_id, long *done, long *total);
+/* Counts for computed:unit_tasks_done_rate: lead units (not groups) of a plan
+ * that have finished every task they lead, and all lead units with tasks. */
+int store_plan_unit_completion(db *d, int64_t plan_id, long *units_done, long *units_total);
 #endif

@@ -84,7 +84,7 @@ void h_target_measure_post(req *r, resp *w)
     int64_t id = req_param_id(r, 0), plan_id;
     char source[64];
     if (id <= 0 || !store_target_source(r->db, id, &plan_id, source)) { resp_error(r, w, 404, "not_found", _("Không tìm thấy chỉ tiêu."), NULL); return; }
-    if (target_source_computed(source, NULL) && strcmp(source, "computed:plan_tasks_done_rate") == 0) {
+    if (target_computed_now(source)) {
         resp_error(r, w, 409, "computed_target", _("Chỉ tiêu này do hệ thống tự tính, không nhập tay."), "value");
         return;
     }

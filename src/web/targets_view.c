@@ -5,15 +5,28 @@
 #include <stdio.h>
 #include <string.h>
 
+bool target_computed_now(const char *source)
+{
+    const char *name;
+    return target_source_computed(source, &name) &&
+           (strcmp(name, "plan_tasks_done_rate") == 0 || strcmp(name, "unit_tasks_done_rate") == 0);
+}
+
 target_eval target_evaluate(req *r, const target_row *t)
 {
     target_eval e = {0};
     const char *name = NULL;
-    if (target_source_computed(t->source, &name) && strcmp(name, "plan_tasks_done_rate") == 0) {
-        long done = 0, total = 0;
+    bool computed = target_source_computed(t->source, &name);
+    long done = 0, total = 0;
+    if (computed && strcmp(name, "plan_tasks_done_rate") == 0) {
         if (store_plan_done_counts(r->db, t->plan_id, &done, &total) == DB_OK && rate_percent(done, total, &e.actual)) {
             e.has_actual = e.computed = true;
             e.basis = _("Hệ thống tự tính: nhiệm vụ hoàn thành / tổng số nhiệm vụ của kế hoạch");
+        }
+    } else if (computed && strcmp(name, "unit_tasks_done_rate") == 0) {
+        if (store_plan_unit_completion(r->db, t->plan_id, &done, &total) == DB_OK && rate_percent(done, total, &e.actual)) {
+            e.has_actual = e.computed = true;
+            e.basis = _("Hệ thống tự tính: đơn vị đã hoàn thành mọi nhiệm vụ chủ trì / số đơn vị chủ trì");
         }
     } else if (t->has_measure) {
         e.has_actual = true;

@@ -15,6 +15,9 @@ typedef struct {
     target_verdict verdict;
 } target_eval;
 
+/* True for the computed:<name> sources the system computes from data it holds
+ * today (plan progress); the others (dossiers, surveys) take measured values until then. */
+bool target_computed_now(const char *source);
 /* Evaluates target t for the plan it belongs to. */
 target_eval target_evaluate(req *r, const target_row *t);
 /* Renders the targets of a plan as a table; with_forms adds measurement forms. */
