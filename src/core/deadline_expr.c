@@ -20,6 +20,7 @@
  * written in the text, else default_year. */
 #include "core/deadline_expr.h"
 #include "core/fold.h"
+#include "core/lunar.h"
 #include <stdint.h>
 #include <string.h>
 
@@ -66,15 +67,6 @@ typedef struct {
 
 /* ------------------------------------------------------------------ dates */
 
-static int is_leap(int y) { return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0; }
-
-static int days_in_month(int y, int m)
-{
-    static const int dm[12] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-    if (m < 1 || m > 12) return 0;
-    return m == 2 && is_leap(y) ? 29 : dm[m - 1];
-}
-
 static dlx_date mkdate(int y, int m, int d) { dlx_date r = {y, m, d}; return r; }
 static long date_key(dlx_date d) { return (long)d.y * 10000L + d.m * 100L + d.d; }
 static int year_ok(long y) { return y >= MIN_YEAR && y <= MAX_YEAR; }
@@ -86,18 +78,18 @@ static int resolve(phrase *p, int y)
     p->year = y;
     switch (p->kind) {
     case P_DATE:
-        if (p->b < 1 || p->b > 12 || p->a < 1 || p->a > days_in_month(y, p->b)) return 0;
+        if (p->b < 1 || p->b > 12 || p->a < 1 || p->a > cal_days_in_month(y, p->b)) return 0;
         p->start = p->due = mkdate(y, p->b, p->a);
         return 1;
     case P_MONTH:
         if (p->a < 1 || p->a > 12) return 0;
         p->start = mkdate(y, p->a, 1);
-        p->due = mkdate(y, p->a, days_in_month(y, p->a));
+        p->due = mkdate(y, p->a, cal_days_in_month(y, p->a));
         return 1;
     case P_QUARTER:
         if (p->a < 1 || p->a > 4) return 0;
         p->start = mkdate(y, 3 * p->a - 2, 1);
-        p->due = mkdate(y, 3 * p->a, days_in_month(y, 3 * p->a));
+        p->due = mkdate(y, 3 * p->a, cal_days_in_month(y, 3 * p->a));
         return 1;
     case P_HALF:
         p->start = p->a == 1 ? mkdate(y, 1, 1) : mkdate(y, 7, 1);
@@ -252,7 +244,7 @@ static int match_phrase(ctx *c, int i, int allow_bare_year, phrase *p)
         p->kind = P_DATE;
         p->a = (int)c->t[i].val;
         p->b = (int)c->t[i + 2].val;
-        if (p->b < 1 || p->b > 12 || p->a < 1 || p->a > days_in_month(2000, p->b)) { c->error = 1; return 0; }
+        if (p->b < 1 || p->b > 12 || p->a < 1 || p->a > cal_days_in_month(2000, p->b)) { c->error = 1; return 0; }
         if ((is_type(c, i + 3, T_SLASH) || is_type(c, i + 3, T_DOT)) && is_num(c, i + 4, 4, 4)) {
             if (!year_ok(c->t[i + 4].val)) { c->error = 1; return 0; }
             p->year = (int)c->t[i + 4].val;

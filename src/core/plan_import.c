@@ -2,6 +2,7 @@
 #include "core/plan_import.h"
 #include "core/csv.h"
 #include "core/i18n.h"
+#include "core/lunar.h"
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -74,14 +75,8 @@ static char *dup_trimmed(const char *s)
 
 /* ---- dates ---- */
 
-static bool leap(int y) { return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0; }
-
-static bool valid_ymd(int y, int m, int d)
-{
-    static const int mdays[12] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-    if (y < 1900 || y > 2200 || m < 1 || m > 12 || d < 1) return false;
-    return d <= mdays[m - 1] + (m == 2 && leap(y));
-}
+/* A real date in the years plans may name (1900–2200). */
+static bool valid_ymd(int y, int m, int d) { return y >= 1900 && y <= 2200 && cal_valid_ymd(y, m, d); }
 
 /* Reads a run of digits at *p (at most 8); returns its length, value in *v. */
 static int digits(const char **p, int *v)
@@ -115,26 +110,14 @@ bool pi_parse_date(const char *s, char iso[11])
     return true;
 }
 
-static long days_from_civil(int y, int m, int d)
-{
-    y -= m <= 2;
-    long era = (y >= 0 ? y : y - 399) / 400, yoe = y - era * 400;
-    long doy = (153L * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-    return era * 146097 + yoe * 365 + yoe / 4 - yoe / 100 + doy - 719468;
-}
-
 bool pi_date_add_days(const char *iso, int days, char out[11])
 {
     char checked[11];
     int y, m, d;
     if (!iso || strlen(iso) != 10 || !pi_parse_date(iso, checked) || sscanf(iso, "%4d-%2d-%2d", &y, &m, &d) != 3) return false;
-    long z = days_from_civil(y, m, d) + days + 719468;
-    long era = (z >= 0 ? z : z - 146096) / 146097, doe = z - era * 146097;
-    long yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-    long doy = doe - (365 * yoe + yoe / 4 - yoe / 100), mp = (5 * doy + 2) / 153;
-    d = (int)(doy - (153 * mp + 2) / 5 + 1);
-    m = (int)(mp < 10 ? mp + 3 : mp - 9);
-    y = (int)(yoe + era * 400 + (m <= 2));
+    int64_t jdn = (int64_t)cal_jdn_from_ymd(y, m, d) + days;
+    if (jdn < INT32_MIN || jdn > INT32_MAX) return false;
+    cal_ymd_from_jdn((int32_t)jdn, &y, &m, &d);
     snprintf(out, 11, "%04d-%02d-%02d", y, m, d);
     return true;
 }

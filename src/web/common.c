@@ -223,6 +223,16 @@ void html_due_badge(req *r, buf *b, const task_row *t)
     html_lit(b, "</span>");
 }
 
+void html_provisional_mark(buf *b, int32_t jdn)
+{
+    int y, m, d;
+    cal_ymd_from_jdn(jdn, &y, &m, &d);
+    if (cal_year_status_of(cal_current(), y) == CAL_YEAR_PROVISIONAL)
+        html_printf(b, " <small class=\"provisional\" title=\"%s\">(%s %d %s)</small>",
+                    _("Năm này chưa có lịch nghỉ chính thức; ngày làm việc tính theo quy định của Bộ luật Lao động."),
+                    _("lịch"), y, _("tạm tính"));
+}
+
 void html_due_date(req *r, buf *b, const task_row *t)
 {
     int32_t due;
@@ -233,6 +243,7 @@ void html_due_date(req *r, buf *b, const task_row *t)
     char vn[11];
     cal_format_vn(due, vn);
     html_printf(b, "<span title=\"%s: %s\">%s (%s)</span>", _("Theo kế hoạch"), t->deadline_text, vn, cal_weekday_name_vi(due));
+    html_provisional_mark(b, due);
     due_info d = task_due(r, t);
     int32_t today = web_today(r);
     char off[256] = "";
@@ -289,6 +300,12 @@ void task_json_write(const req *r, buf *b, const task_row *t, bool internal)
                d.state == DUE_OVERDUE ? "true" : "false");
     json_field(b, "due_state", due_state_id(d.state), false);
     if (d.state == DUE_OVERDUE) buf_printf(b, ",\"overdue_working_days\":%d", d.working_days);
+    int32_t due;
+    int y, m, dd;
+    if (t->dl_due && cal_parse_iso(t->dl_due, &due)) {
+        cal_ymd_from_jdn(due, &y, &m, &dd);
+        if (cal_year_status_of(cal_current(), y) == CAL_YEAR_PROVISIONAL) buf_puts(b, ",\"calendar_provisional\":true");
+    }
     if (t->needs_date) buf_puts(b, ",\"needs_date\":true");
     if (internal) json_field(b, "updated_at", t->updated_at, false);
     buf_putc(b, '}');

@@ -53,6 +53,8 @@ void filter_query_string(const filter_args *a, buf *b);
 due_info task_due(const req *r, const task_row *t);
 /* A due-state badge with the working-day count and the due date's explanation. */
 void html_due_badge(req *r, buf *b, const task_row *t);
+/* Marks a date whose year's working-day calendar is provisional (no official schedule yet). */
+void html_provisional_mark(buf *b, int32_t jdn);
 /* The due date (dd/mm/yyyy, weekday) with a one-line explanation. */
 void html_due_date(req *r, buf *b, const task_row *t);
 

@@ -27,6 +27,7 @@ static void html_day(buf *b, const char *iso)
     char vn[11];
     if (!cal_parse_iso(iso, &j)) { html_printf(b, "%s", iso); return; }
     html_printf(b, "%s (%s)", cal_format_vn(j, vn), cal_weekday_name_vi(j));
+    html_provisional_mark(b, j);
     if (!cal_is_working_day(cal_current(), j, NULL))
         html_printf(b, " <small class=\"muted\">%s</small>", _("— ngày nghỉ, nên gửi trước"));
 }
