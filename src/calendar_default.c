@@ -12,6 +12,14 @@
 
 static pthread_once_t g_once = PTHREAD_ONCE_INIT;
 static cal_calendar *g_default;
+static cal_office_hours g_hours;       /* configured office hours (calendar.office_hours) */
+static bool g_hours_set;
+
+void cal_set_office_hours(const cal_office_hours *hours)
+{
+    g_hours = *hours;
+    g_hours_set = true;
+}
 
 cal_calendar *cal_default_with(const cal_day *overrides, size_t noverrides,
                                const int *confirmed_years, size_t nconfirmed,
@@ -26,7 +34,7 @@ cal_calendar *cal_default_with(const cal_day *overrides, size_t noverrides,
     src.noverrides = noverrides;
     src.confirmed_years = confirmed_years;
     src.nconfirmed_years = nconfirmed;
-    src.hours = hours;
+    src.hours = hours ? hours : g_hours_set ? &g_hours : NULL;
     if (!src.official_csv || !src.rules_csv) {
         snprintf(err, errlen, "bundled %s or %s is missing", OFFICIAL_PATH, RULES_PATH);
         return NULL;

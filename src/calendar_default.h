@@ -13,4 +13,7 @@ cal_calendar *cal_default_with(const cal_day *overrides, size_t noverrides,
                                const int *confirmed_years, size_t nconfirmed,
                                const cal_office_hours *hours,
                                char *err, size_t errlen);
+/* Sets the office hours every calendar built afterwards uses when none is given
+ * (from calendar.office_hours). Call once at start, before any calendar is built. */
+void cal_set_office_hours(const cal_office_hours *hours);
 #endif

@@ -26,6 +26,7 @@ typedef struct config {
     int  due_soon_days;        /* [plans] due_soon_days = 10 (working days) */
     char today[16];            /* [plans] today = "" (fixed date for demos/tests, YYYY-MM-DD) */
     bool access_log;           /* [server] access_log = true */
+    char office_hours[64];     /* [calendar] office_hours = 07:30-11:30,13:30-17:00 */
 } config;
 
 /* Fills c with the built-in defaults. */

@@ -1,5 +1,6 @@
 /* cchc — command-line entry point: serve | init | import | calendar | user | backup. */
 #include "cli.h"
+#include "calendar_default.h"
 #include "config.h"
 #include "core/model.h"
 #include "store/db.h"
@@ -315,6 +316,8 @@ int main(int argc, char **argv)
         *eq = '\0';
         if (config_set(&cfg, sets[i], eq + 1, err, sizeof err) != 0) { fprintf(stderr, "cchc: %s\n", err); return 2; }
     }
+    cal_office_hours hours;
+    if (cal_parse_office_hours(cfg.office_hours, &hours)) cal_set_office_hours(&hours);
     if (argc < 2) { fputs(USAGE, stderr); return 2; }
     const char *cmd = argv[1];
     argc--; argv++;

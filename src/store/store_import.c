@@ -6,12 +6,11 @@
 #include "store/engine.h"
 #include "store/store_audit.h"
 #include "store/store_unit.h"
+#include "store/store_util.h"
 #include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-static void copy(char *dst, size_t n, const char *src) { snprintf(dst, n, "%s", src ? src : ""); }
 
 void import_summary_free(import_summary *s)
 {
@@ -36,7 +35,7 @@ static bool plan_by_code(db *d, const char *code, plan_ref *out)
     out->id = db_col_int(s, 0);
     out->year_from = (int)db_col_int(s, 1);
     out->year_to = (int)db_col_int(s, 2);
-    copy(out->title, sizeof out->title, db_col_text(s, 3));
+    store_copy_text(out->title, sizeof out->title, db_col_text(s, 3));
     return true;
 }
 
@@ -206,11 +205,11 @@ static int summarize(db *d, const pi_result *res, const import_plan_info *new_pl
     if (res->plan_code[0] && plan_by_code(d, res->plan_code, &p)) {
         sum->plan_exists = true;
         sum->plan_id = p.id;
-        copy(sum->plan_title, sizeof sum->plan_title, p.title);
+        store_copy_text(sum->plan_title, sizeof sum->plan_title, p.title);
         sum->plan_year_from = p.year_from;
         sum->plan_year_to = p.year_to;
     } else if (new_plan) {
-        copy(sum->plan_title, sizeof sum->plan_title, new_plan->title);
+        store_copy_text(sum->plan_title, sizeof sum->plan_title, new_plan->title);
         sum->plan_year_from = new_plan->year_from;
         sum->plan_year_to = new_plan->year_to;
     }
@@ -231,7 +230,7 @@ static int summarize(db *d, const pi_result *res, const import_plan_info *new_pl
     }
     if (sum->plan_exists) sum->tasks_not_in_file = count_tasks_not_in(d, sum->plan_id, res);
     if (!res->header_ok || res->nvalid == 0)
-        copy(sum->blocker, sizeof sum->blocker, _("Không có dòng hợp lệ nào để áp dụng"));
+        store_copy_text(sum->blocker, sizeof sum->blocker, _("Không có dòng hợp lệ nào để áp dụng"));
     else if (!sum->plan_exists && plan_info_problem(new_plan)[0])
         snprintf(sum->blocker, sizeof sum->blocker, _("Kế hoạch %s chưa có trong hệ thống: %s"), res->plan_code,
                  plan_info_problem(new_plan));
@@ -552,7 +551,7 @@ static void read_upload_meta(const audit_row *a, void *ctx)
     if (!j) return;
     const char *title = json_string_value(json_object_get(j, "plan_title"));
     if (title) {
-        copy(r->plan_title, sizeof r->plan_title, title);
+        store_copy_text(r->plan_title, sizeof r->plan_title, title);
         r->year_from = (int)json_integer_value(json_object_get(j, "year_from"));
         r->year_to = (int)json_integer_value(json_object_get(j, "year_to"));
     }
@@ -569,11 +568,11 @@ bool store_import_get(db *d, int64_t id, import_row *out)
     if (db_step(s) != DB_ROW) return false;
     out->id = db_col_int(s, 0);
     out->user_id = db_col_int(s, 1);
-    copy(out->username, sizeof out->username, db_col_text(s, 2));
-    copy(out->filename, sizeof out->filename, db_col_text(s, 3));
+    store_copy_text(out->username, sizeof out->username, db_col_text(s, 2));
+    store_copy_text(out->filename, sizeof out->filename, db_col_text(s, 3));
     out->content = db_col_dup(s, 4);
-    copy(out->status, sizeof out->status, db_col_text(s, 5));
-    copy(out->created_at, sizeof out->created_at, db_col_text(s, 6));
+    store_copy_text(out->status, sizeof out->status, db_col_text(s, 5));
+    store_copy_text(out->created_at, sizeof out->created_at, db_col_text(s, 6));
     if (!out->content) return false;
     out->len = strlen(out->content);
     store_audit_list(d, "import", id, read_upload_meta, out);
@@ -620,7 +619,7 @@ static int apply_saved_txn(db *d, void *ctx)
     import_summary_free(c->sum);
     bool found = store_import_get(d, c->import_id, &c->saved);
     if (!found || strcmp(c->saved.status, "preview") != 0) {
-        copy(c->sum->blocker, sizeof c->sum->blocker,
+        store_copy_text(c->sum->blocker, sizeof c->sum->blocker,
              found ? _("Tệp này đã được áp dụng hoặc đã hủy") : _("Không tìm thấy tệp đã tải lên"));
         return DB_CONSTRAINT;
     }

@@ -1,11 +1,10 @@
 /* Reporting periods (see store_report.h). */
 #include "store/store_report.h"
 #include "store/store_audit.h"
+#include "store/store_util.h"
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-static char *dup_or_null(const char *s) { return s ? strdup(s) : NULL; }
 
 int64_t store_period_open(db *d, int64_t plan_id, period_kind kind, int year, const char *due_on, int64_t user_id)
 {
@@ -115,8 +114,8 @@ int store_period_submissions(db *d, int64_t period_id, submission_row **out, int
         }
         submission_row *r = &(*out)[(*n)++];
         *r = (submission_row){db_col_int(s, 0), db_col_dup(s, 1), db_col_int(s, 2) != 0, db_col_int(s, 3) != 0,
-            dup_or_null(db_col_text_or_null(s, 4)), dup_or_null(db_col_text_or_null(s, 5)), dup_or_null(db_col_text_or_null(s, 6)),
-            dup_or_null(db_col_text_or_null(s, 7)), dup_or_null(db_col_text_or_null(s, 8))};
+            store_dup_or_null(db_col_text_or_null(s, 4)), store_dup_or_null(db_col_text_or_null(s, 5)), store_dup_or_null(db_col_text_or_null(s, 6)),
+            store_dup_or_null(db_col_text_or_null(s, 7)), store_dup_or_null(db_col_text_or_null(s, 8))};
         /* A copy that failed (out of memory) leaves NULL where the row has text. */
         if (!r->unit_name || (!db_col_is_null(s, 4) && !r->body) || (!db_col_is_null(s, 5) && !r->submitted_at) ||
             (!db_col_is_null(s, 6) && !r->submitted_by) || (!db_col_is_null(s, 7) && !r->approved_at) ||

@@ -1,12 +1,11 @@
 /* Targets (see store_target.h). */
 #include "store/store_target.h"
 #include "store/store_audit.h"
+#include "store/store_util.h"
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-static char *dup_or_null(const char *s) { return s ? strdup(s) : NULL; }
 
 int store_target_list(db *d, int64_t plan_id, target_row **out, int *n)
 {
@@ -32,8 +31,8 @@ int store_target_list(db *d, int64_t plan_id, target_row **out, int *n)
         target_row *t = &(*out)[(*n)++];
         *t = (target_row){db_col_int(s, 0), db_col_int(s, 1), db_col_dup(s, 2), db_col_dup(s, 3),
             db_col_dup(s, 4), db_col_dup(s, 5), db_col_dup(s, 6), db_col_dup(s, 7), !db_col_is_null(s, 8),
-            db_col_double(s, 8), !db_col_is_null(s, 9), db_col_double(s, 9), dup_or_null(db_col_text_or_null(s, 10)),
-            dup_or_null(db_col_text_or_null(s, 11)), dup_or_null(db_col_text_or_null(s, 12)), dup_or_null(db_col_text_or_null(s, 13))};
+            db_col_double(s, 8), !db_col_is_null(s, 9), db_col_double(s, 9), store_dup_or_null(db_col_text_or_null(s, 10)),
+            store_dup_or_null(db_col_text_or_null(s, 11)), store_dup_or_null(db_col_text_or_null(s, 12)), store_dup_or_null(db_col_text_or_null(s, 13))};
         /* A copy that failed (out of memory) leaves NULL where the row has text. */
         if (!t->code || !t->text || !t->comparator || !t->unit || !t->period || !t->source ||
             (!db_col_is_null(s, 10) && !t->measured_on) || (!db_col_is_null(s, 11) && !t->measure_note) ||

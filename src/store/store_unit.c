@@ -3,6 +3,7 @@
  * request contradicts the unit's dates, or DB_ERR. */
 #include "store/store_unit.h"
 #include "store/store_unit_admin.h"
+#include "store/store_util.h"
 #include "core/plan_import.h"
 #include <stdio.h>
 #include <stdlib.h>
@@ -27,8 +28,6 @@ bool store_unit_kind_valid(const char *kind)
     return false;
 }
 
-static void copy(char *dst, size_t n, const char *src) { snprintf(dst, n, "%s", src ? src : ""); }
-
 /* Writes the ISO date one day before iso into out; false if iso is not a date. */
 static bool day_before(const char *iso, char out[11]) { return pi_date_add_days(iso, -1, out); }
 
@@ -41,15 +40,15 @@ static void read_info(db_stmt *s, unit_info *u)
 {
     memset(u, 0, sizeof *u);
     u->id = db_col_int(s, 0);
-    copy(u->code, sizeof u->code, db_col_text(s, 1));
-    copy(u->name, sizeof u->name, db_col_text(s, 2));
-    copy(u->short_name, sizeof u->short_name, db_col_text(s, 3));
-    copy(u->kind, sizeof u->kind, db_col_text(s, 4));
-    copy(u->valid_from, sizeof u->valid_from, db_col_text(s, 5));
-    copy(u->valid_to, sizeof u->valid_to, db_col_text(s, 6));
+    store_copy_text(u->code, sizeof u->code, db_col_text(s, 1));
+    store_copy_text(u->name, sizeof u->name, db_col_text(s, 2));
+    store_copy_text(u->short_name, sizeof u->short_name, db_col_text(s, 3));
+    store_copy_text(u->kind, sizeof u->kind, db_col_text(s, 4));
+    store_copy_text(u->valid_from, sizeof u->valid_from, db_col_text(s, 5));
+    store_copy_text(u->valid_to, sizeof u->valid_to, db_col_text(s, 6));
     u->parent_id = db_col_int(s, 7);
     u->successor_id = db_col_int(s, 8);
-    copy(u->member_kinds, sizeof u->member_kinds, db_col_text(s, 9));
+    store_copy_text(u->member_kinds, sizeof u->member_kinds, db_col_text(s, 9));
 }
 
 bool store_unit_get(db *d, int64_t id, unit_info *out)
@@ -107,7 +106,7 @@ bool store_unit_name(db *d, int64_t id, char *out, size_t n)
     if (!s) return false;
     db_bind_int(s, 1, id);
     if (db_step(s) != DB_ROW) return false;
-    if (n) copy(out, n, db_col_text(s, 0));
+    if (n) store_copy_text(out, n, db_col_text(s, 0));
     return true;
 }
 
@@ -176,7 +175,7 @@ static int64_t latest_name_row(db *d, int64_t unit_id, char from[11])
     db_bind_int(s, 1, unit_id);
     if (db_step(s) != DB_ROW) return 0;
     int64_t id = db_col_int(s, 0);
-    copy(from, 11, db_col_text(s, 1));
+    store_copy_text(from, 11, db_col_text(s, 1));
     return id;
 }
 
@@ -261,13 +260,13 @@ int store_unit_end(db *d, int64_t id, const char *to, int64_t successor_id)
     return db_txn(d, true, end_txn, &a);
 }
 
-static bool member_kinds_valid(const char *kinds)
+bool store_unit_member_kinds_valid(const char *kinds)
 {
-    char copy_[128];
-    if (strlen(kinds) >= sizeof copy_) return false;
-    snprintf(copy_, sizeof copy_, "%s", kinds);
+    char list[128];
+    if (strlen(kinds) >= sizeof list) return false;
+    snprintf(list, sizeof list, "%s", kinds);
     char *save = NULL;
-    for (char *k = strtok_r(copy_, ",", &save); k; k = strtok_r(NULL, ",", &save))
+    for (char *k = strtok_r(list, ",", &save); k; k = strtok_r(NULL, ",", &save))
         if (!store_unit_kind_valid(k) || strcmp(k, "group") == 0) return false;
     return true;
 }
@@ -276,7 +275,7 @@ int store_unit_set_member_kinds(db *d, int64_t id, const char *member_kinds)
 {
     atomic_fetch_add(&unit_writes, 1);
     unit_info u;
-    if (!member_kinds || !member_kinds_valid(member_kinds)) return DB_CONSTRAINT;
+    if (!member_kinds || !store_unit_member_kinds_valid(member_kinds)) return DB_CONSTRAINT;
     if (!store_unit_get(d, id, &u) || strcmp(u.kind, "group") != 0) return DB_CONSTRAINT;
     db_stmt *s = db_prepare(d, "UPDATE units SET member_kinds = ? WHERE id = ?");
     if (!s) return DB_ERR;

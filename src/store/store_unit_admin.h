@@ -26,6 +26,9 @@ bool store_unit_get(db *d, int64_t id, unit_info *out);
  * first; dates are ISO or "" when open. Strings are valid during the call only. */
 typedef void (*unit_name_fn)(const char *name, const char *valid_from, const char *valid_to, void *ctx);
 int store_unit_names(db *d, int64_t unit_id, unit_name_fn fn, void *ctx);
+/* True when kinds (under 128 bytes) is a comma-separated list of UNIT_KINDS other
+ * than "group"; empty items are skipped, so "" (no kinds) is valid. */
+bool store_unit_member_kinds_valid(const char *kinds);
 /* Sets the kinds a group stands for (comma-separated UNIT_KINDS, not "group").
  * DB_OK, DB_CONSTRAINT when the unit is not a group or a kind is invalid, or DB_ERR. */
 int store_unit_set_member_kinds(db *d, int64_t id, const char *member_kinds);

@@ -1,5 +1,6 @@
 /* Users, sessions, tokens, throttling (see store_user.h). */
 #include "store/store_user.h"
+#include "store/store_util.h"
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
@@ -7,20 +8,18 @@
 #define USER_COLS "u.id, u.username, u.full_name, u.role, COALESCE(u.unit_id, 0), COALESCE(n.name, ''), " \
                   "u.password_hash, u.active, u.created_at FROM users u LEFT JOIN units n ON n.id = u.unit_id "
 
-static void copy(char *dst, size_t n, const char *src) { snprintf(dst, n, "%s", src ? src : ""); }
-
 static void read_user(db_stmt *s, user_row *u)
 {
     memset(u, 0, sizeof *u);
     u->id = db_col_int(s, 0);
-    copy(u->username, sizeof u->username, db_col_text(s, 1));
-    copy(u->full_name, sizeof u->full_name, db_col_text(s, 2));
+    store_copy_text(u->username, sizeof u->username, db_col_text(s, 1));
+    store_copy_text(u->full_name, sizeof u->full_name, db_col_text(s, 2));
     u->role = role_parse(db_col_text(s, 3));
     u->unit_id = db_col_int(s, 4);
-    copy(u->unit_name, sizeof u->unit_name, db_col_text(s, 5));
-    copy(u->password_hash, sizeof u->password_hash, db_col_text(s, 6));
+    store_copy_text(u->unit_name, sizeof u->unit_name, db_col_text(s, 5));
+    store_copy_text(u->password_hash, sizeof u->password_hash, db_col_text(s, 6));
     u->active = db_col_int(s, 7) != 0;
-    copy(u->created_at, sizeof u->created_at, db_col_text(s, 8));
+    store_copy_text(u->created_at, sizeof u->created_at, db_col_text(s, 8));
 }
 
 int64_t store_user_add(db *d, const char *username, const char *full_name, role r,
@@ -119,7 +118,7 @@ int64_t store_session_lookup(db *d, const char *token_hash, int64_t now, int64_t
     db_bind_int(s, 3, now - absolute);
     if (db_step(s) != DB_ROW) return 0;
     int64_t sid = db_col_int(s, 0);
-    copy(csrf, 48, db_col_text(s, 1));
+    store_copy_text(csrf, 48, db_col_text(s, 1));
     int64_t last_seen = db_col_int(s, 2), uid = db_col_int(s, 3);
     if (!store_user_by_id(d, uid, u)) return 0;
     if (last_seen_out) *last_seen_out = last_seen;

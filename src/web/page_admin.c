@@ -5,6 +5,7 @@
 #include "web/handlers.h"
 #include "web/auth.h"
 #include "web/common.h"
+#include "web/form.h"
 #include "web/html.h"
 #include "core/escape.h"
 #include "core/i18n.h"
@@ -26,21 +27,6 @@
 #define MIN_PASSWORD_CHARS 10
 
 /* ---------- shared helpers ---------- */
-
-/* A form field, or "" when absent. */
-static const char *field(const req *r, const char *name)
-{
-    const char *v = req_form(r, name);
-    return v ? v : "";
-}
-
-static size_t utf8_chars(const char *s)
-{
-    size_t n = 0;
-    for (; *s; s++)
-        if (((unsigned char)*s & 0xC0) != 0x80) n++;
-    return n;
-}
 
 /* True for 1..max bytes of UTF-8 text without line breaks or control characters. */
 static bool line_ok(const char *s, size_t max)
@@ -103,12 +89,6 @@ static void flash(req *r, buf *b)
 static void form_error(buf *b, const char *error)
 {
     if (error) html_printf(b, "<p class=\"error\" role=\"alert\" id=\"form-error\">%s</p>", error);
-}
-
-/* The attributes marking an input invalid when it is the erroneous field. */
-static const char *invalid_if(const char *field_name, const char *bad_field)
-{
-    return bad_field && strcmp(field_name, bad_field) == 0 ? " aria-invalid=\"true\" aria-describedby=\"form-error\"" : "";
 }
 
 static const char *kind_label(const char *kind)
@@ -293,11 +273,11 @@ static void change_form(req *r, buf *b, const unit_list *l, const unit_change_fo
     html_lit(b, "</fieldset>");
     html_printf(b, "<label>%s<input name=\"date\" value=\"%s\" placeholder=\"dd/mm/yyyy\" maxlength=\"10\" required%s></label>",
                 _("Ngày có hiệu lực (dd/mm/yyyy); khi giải thể, sáp nhập: đơn vị hoạt động đến hết ngày hôm trước"),
-                c->date ? c->date : "", invalid_if("date", c->field));
+                c->date ? c->date : "", form_invalid_if("date", c->field));
     html_printf(b, "<label>%s<input name=\"name\" value=\"%s\" maxlength=\"300\"%s></label>",
-                _("Tên mới (khi đổi tên)"), c->name ? c->name : "", invalid_if("name", c->field));
+                _("Tên mới (khi đổi tên)"), c->name ? c->name : "", form_invalid_if("name", c->field));
     html_printf(b, "<label>%s<select name=\"successor\"%s><option value=\"\">%s</option>",
-                _("Sáp nhập vào (khi sáp nhập)"), invalid_if("successor", c->field), _("— Chọn đơn vị —"));
+                _("Sáp nhập vào (khi sáp nhập)"), form_invalid_if("successor", c->field), _("— Chọn đơn vị —"));
     unit_options(r, b, l, succ, u->id);
     html_printf(b, "</select></label><p><button type=\"submit\">%s</button> <a href=\"/admin/units\">%s</a></p></form></section>",
                 _("Lưu thay đổi"), _("Hủy"));
@@ -313,23 +293,23 @@ static void add_unit_form(req *r, buf *b, const unit_list *l, const unit_add_for
     html_lit(b, "<form method=\"post\" action=\"/admin/units\" class=\"stack\">");
     html_csrf_field(r, b);
     html_printf(b, "<label>%s<input name=\"code\" value=\"%s\" required maxlength=\"40\" pattern=\"[A-Z][A-Z0-9_]+\"%s></label>",
-                _("Mã (chữ in hoa không dấu, chữ số, _; không đổi về sau)"), a->code ? a->code : "", invalid_if("code", a->field));
+                _("Mã (chữ in hoa không dấu, chữ số, _; không đổi về sau)"), a->code ? a->code : "", form_invalid_if("code", a->field));
     html_printf(b, "<label>%s<input name=\"name\" value=\"%s\" required maxlength=\"300\"%s></label>",
-                _("Tên đầy đủ"), a->name ? a->name : "", invalid_if("name", a->field));
+                _("Tên đầy đủ"), a->name ? a->name : "", form_invalid_if("name", a->field));
     html_printf(b, "<label>%s<input name=\"short_name\" value=\"%s\" maxlength=\"150\"%s></label>",
-                _("Tên ngắn"), a->short_name ? a->short_name : "", invalid_if("short_name", a->field));
-    html_printf(b, "<label>%s<select name=\"kind\"%s>", _("Loại đơn vị"), invalid_if("kind", a->field));
+                _("Tên ngắn"), a->short_name ? a->short_name : "", form_invalid_if("short_name", a->field));
+    html_printf(b, "<label>%s<select name=\"kind\"%s>", _("Loại đơn vị"), form_invalid_if("kind", a->field));
     for (int i = 0; UNIT_KINDS[i]; i++)
         html_printf(b, "<option value=\"%s\"%s>%s</option>", UNIT_KINDS[i], strcmp(kind, UNIT_KINDS[i]) == 0 ? " selected" : "",
                     kind_label(UNIT_KINDS[i]));
     html_printf(b, "</select></label><label>%s<select name=\"parent\"%s><option value=\"\">%s</option>",
-                _("Thuộc đơn vị"), invalid_if("parent", a->field), _("— Không —"));
+                _("Thuộc đơn vị"), form_invalid_if("parent", a->field), _("— Không —"));
     unit_options(r, b, l, parent, 0);
     html_printf(b, "</select></label><label>%s<input name=\"valid_from\" value=\"%s\" placeholder=\"dd/mm/yyyy\" maxlength=\"10\"%s></label>",
-                _("Hoạt động từ ngày (để trống nếu không rõ)"), a->valid_from ? a->valid_from : "", invalid_if("valid_from", a->field));
+                _("Hoạt động từ ngày (để trống nếu không rõ)"), a->valid_from ? a->valid_from : "", form_invalid_if("valid_from", a->field));
     html_printf(b, "<label>%s<input name=\"member_kinds\" value=\"%s\" maxlength=\"100\" placeholder=\"school,centre\"%s></label>",
                 _("Chỉ với nhóm đơn vị: các loại đơn vị thuộc nhóm (division, district_office, school, centre, external; cách nhau bởi dấu phẩy)"),
-                a->member_kinds ? a->member_kinds : "", invalid_if("member_kinds", a->field));
+                a->member_kinds ? a->member_kinds : "", form_invalid_if("member_kinds", a->field));
     html_printf(b, "<p><button type=\"submit\">%s</button></p></form></section>", _("Thêm đơn vị"));
 }
 
@@ -376,16 +356,10 @@ static bool unit_code_ok(const char *s)
     return true;
 }
 
+/* At least one member kind, and all of them valid for a group. */
 static bool member_kinds_ok(const char *s)
 {
-    char copy[128];
-    if (strlen(s) >= sizeof copy) return false;
-    snprintf(copy, sizeof copy, "%s", s);
-    char *save = NULL;
-    int n = 0;
-    for (char *k = strtok_r(copy, ",", &save); k; k = strtok_r(NULL, ",", &save), n++)
-        if (!store_unit_kind_valid(k) || !strcmp(k, "group")) return false;
-    return n > 0;
+    return s[strspn(s, ",")] != '\0' && store_unit_member_kinds_valid(s);
 }
 
 /* Checks the add form; on a problem sets a->error/field and returns false. */
@@ -430,9 +404,9 @@ static int unit_add_txn(db *d, void *ctx)
 
 void h_admin_unit_add(req *r, resp *w)
 {
-    unit_add_form a = {.code = field(r, "code"), .name = field(r, "name"), .short_name = field(r, "short_name"),
-                       .kind = field(r, "kind"), .parent = field(r, "parent"), .valid_from = field(r, "valid_from"),
-                       .member_kinds = field(r, "member_kinds")};
+    unit_add_form a = {.code = form_field(r, "code"), .name = form_field(r, "name"), .short_name = form_field(r, "short_name"),
+                       .kind = form_field(r, "kind"), .parent = form_field(r, "parent"), .valid_from = form_field(r, "valid_from"),
+                       .member_kinds = form_field(r, "member_kinds")};
     char valid_from[11];
     int64_t parent = 0;
     if (!validate_unit_add(r, &a, valid_from, &parent)) { units_page(r, w, 422, &a, NULL); return; }
@@ -495,8 +469,8 @@ void h_admin_unit_change(req *r, resp *w)
     unit_info u;
     int64_t id = req_param_id(r, 0);
     if (id <= 0 || !store_unit_get(r->db, id, &u)) { resp_error(r, w, 404, "not_found", _("Không tìm thấy đơn vị."), NULL); return; }
-    unit_change_form c = {.id = id, .action = field(r, "action"), .name = field(r, "name"), .date = field(r, "date"),
-                          .successor = field(r, "successor")};
+    unit_change_form c = {.id = id, .action = form_field(r, "action"), .name = form_field(r, "name"), .date = form_field(r, "date"),
+                          .successor = form_field(r, "successor")};
     char date[11];
     int64_t successor = 0;
     if (!validate_unit_change(r, &u, &c, date, &successor)) { units_page(r, w, 422, &(unit_add_form){0}, &c); return; }
@@ -585,16 +559,16 @@ static void user_change_card(req *r, buf *b, const unit_list *units, const user_
     html_printf(b, "<form method=\"post\" action=\"/admin/users/%D\" class=\"stack\">", u->id);
     html_csrf_field(r, b);
     html_printf(b, "<label>%s<input name=\"full_name\" value=\"%s\" required maxlength=\"120\"%s></label>",
-                _("Họ tên"), full, invalid_if("full_name", c->field));
-    html_printf(b, "<label>%s<select name=\"role\"%s>", _("Vai trò"), invalid_if("role", c->field));
+                _("Họ tên"), full, form_invalid_if("full_name", c->field));
+    html_printf(b, "<label>%s<select name=\"role\"%s>", _("Vai trò"), form_invalid_if("role", c->field));
     role_options(b, role_s);
     html_printf(b, "</select></label><label>%s<select name=\"unit\"%s><option value=\"\">%s</option>",
-                _("Đơn vị (bắt buộc với vai trò Cán bộ đơn vị)"), invalid_if("unit", c->field), _("— Không —"));
+                _("Đơn vị (bắt buộc với vai trò Cán bộ đơn vị)"), form_invalid_if("unit", c->field), _("— Không —"));
     unit_options(r, b, units, unit, 0);
     html_printf(b, "</select></label><label class=\"check\"><span><input type=\"checkbox\" name=\"active\" value=\"1\"%s%s> %s</span></label>",
-                active ? " checked" : "", invalid_if("active", c->field), _("Đang hoạt động (bỏ chọn để khóa tài khoản)"));
+                active ? " checked" : "", form_invalid_if("active", c->field), _("Đang hoạt động (bỏ chọn để khóa tài khoản)"));
     html_printf(b, "<label>%s<input type=\"password\" name=\"password\" minlength=\"10\" maxlength=\"256\" autocomplete=\"new-password\"%s></label>",
-                _("Đặt lại mật khẩu (để trống nếu không đổi; ít nhất 10 ký tự)"), invalid_if("password", c->field));
+                _("Đặt lại mật khẩu (để trống nếu không đổi; ít nhất 10 ký tự)"), form_invalid_if("password", c->field));
     html_printf(b, "<p><button type=\"submit\">%s</button> <a href=\"/admin/users\">%s</a></p></form></section>", _("Lưu"), _("Hủy"));
 }
 
@@ -607,16 +581,16 @@ static void add_user_form(req *r, buf *b, const unit_list *units, const user_add
     html_lit(b, "<form method=\"post\" action=\"/admin/users\" class=\"stack\">");
     html_csrf_field(r, b);
     html_printf(b, "<label>%s<input name=\"username\" value=\"%s\" required maxlength=\"60\" autocomplete=\"off\"%s></label>",
-                _("Tên đăng nhập (3–60 ký tự: chữ không dấu, chữ số, . _ -)"), a->username ? a->username : "", invalid_if("username", a->field));
+                _("Tên đăng nhập (3–60 ký tự: chữ không dấu, chữ số, . _ -)"), a->username ? a->username : "", form_invalid_if("username", a->field));
     html_printf(b, "<label>%s<input name=\"full_name\" value=\"%s\" required maxlength=\"120\"%s></label>",
-                _("Họ tên"), a->full_name ? a->full_name : "", invalid_if("full_name", a->field));
-    html_printf(b, "<label>%s<select name=\"role\"%s>", _("Vai trò"), invalid_if("role", a->field));
+                _("Họ tên"), a->full_name ? a->full_name : "", form_invalid_if("full_name", a->field));
+    html_printf(b, "<label>%s<select name=\"role\"%s>", _("Vai trò"), form_invalid_if("role", a->field));
     role_options(b, a->role && a->role[0] ? a->role : "unit");
     html_printf(b, "</select></label><label>%s<select name=\"unit\"%s><option value=\"\">%s</option>",
-                _("Đơn vị (bắt buộc với vai trò Cán bộ đơn vị)"), invalid_if("unit", a->field), _("— Không —"));
+                _("Đơn vị (bắt buộc với vai trò Cán bộ đơn vị)"), form_invalid_if("unit", a->field), _("— Không —"));
     unit_options(r, b, units, unit, 0);
     html_printf(b, "</select></label><label>%s<input type=\"password\" name=\"password\" required minlength=\"10\" maxlength=\"256\" autocomplete=\"new-password\"%s></label>",
-                _("Mật khẩu (ít nhất 10 ký tự)"), invalid_if("password", a->field));
+                _("Mật khẩu (ít nhất 10 ký tự)"), form_invalid_if("password", a->field));
     html_printf(b, "<p><button type=\"submit\">%s</button></p></form></section>", _("Thêm người dùng"));
 }
 
@@ -654,7 +628,7 @@ void h_admin_users(req *r, resp *w)
 static bool password_ok(const char *pw)
 {
     size_t n = strlen(pw);
-    return n <= MAX_PASSWORD && pi_valid_utf8_text(pw, n) && utf8_chars(pw) >= MIN_PASSWORD_CHARS;
+    return n <= MAX_PASSWORD && pi_valid_utf8_text(pw, n) && utf8_char_count(pw) >= MIN_PASSWORD_CHARS;
 }
 
 /* Role and unit together: the unit must exist, and role "unit" needs one. */
@@ -701,9 +675,9 @@ static int user_add_txn(db *d, void *ctx)
 
 void h_admin_user_add(req *r, resp *w)
 {
-    user_add_form a = {.username = field(r, "username"), .full_name = field(r, "full_name"), .role = field(r, "role"),
-                       .unit = field(r, "unit")};
-    const char *pw = field(r, "password");
+    user_add_form a = {.username = form_field(r, "username"), .full_name = form_field(r, "full_name"), .role = form_field(r, "role"),
+                       .unit = form_field(r, "unit")};
+    const char *pw = form_field(r, "password");
     user_row existing;
     user_add_ctx c = {.r = r, .username = a.username, .full_name = a.full_name};
     const char *problem = NULL;
@@ -763,9 +737,9 @@ void h_admin_user_change(req *r, resp *w)
     user_row u;
     int64_t id = req_param_id(r, 0);
     if (id <= 0 || !store_user_by_id(r->db, id, &u)) { resp_error(r, w, 404, "not_found", _("Không tìm thấy người dùng."), NULL); return; }
-    user_change_form c = {.id = id, .submitted = true, .full_name = field(r, "full_name"), .role = field(r, "role"),
-                          .unit = field(r, "unit"), .active = !strcmp(field(r, "active"), "1")};
-    const char *pw = field(r, "password"), *problem = NULL;
+    user_change_form c = {.id = id, .submitted = true, .full_name = form_field(r, "full_name"), .role = form_field(r, "role"),
+                          .unit = form_field(r, "unit"), .active = !strcmp(form_field(r, "active"), "1")};
+    const char *pw = form_field(r, "password"), *problem = NULL;
     user_change_ctx x = {.r = r, .before = &u, .full_name = c.full_name, .active = c.active};
     admin_count admins = {0};
     if (!line_ok(c.full_name, MAX_FULL_NAME)) { c.field = "full_name"; c.error = _("Họ tên phải có 1–120 byte, trên một dòng."); }
@@ -796,13 +770,6 @@ void h_admin_user_change(req *r, resp *w)
 /* ---------- home ---------- */
 
 typedef struct { buf *b; int n; } recent_ctx;
-
-static const char *import_status_label(const char *status)
-{
-    if (!strcmp(status, "applied")) return _("Đã áp dụng");
-    if (!strcmp(status, "cancelled")) return _("Đã hủy");
-    return _("Chờ xác nhận");
-}
 
 static void recent_import(const import_brief *i, void *ctx)
 {

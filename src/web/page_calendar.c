@@ -7,6 +7,7 @@
  * due-soon/overdue working-day count is derived from it on the next request. */
 #include "web/handlers.h"
 #include "web/common.h"
+#include "web/form.h"
 #include "web/html.h"
 #include "calendar_current.h"
 #include "core/i18n.h"
@@ -105,14 +106,6 @@ static bool parse_year(const char *s, int *year)
     return true;
 }
 
-/* The number of UTF-8 characters of s. */
-static size_t utf8_chars(const char *s)
-{
-    size_t n = 0;
-    for (; *s; s++) n += ((unsigned char)*s & 0xC0) != 0x80;
-    return n;
-}
-
 /* True for one line of valid UTF-8 text (no control characters). */
 static bool one_line_text(const char *s)
 {
@@ -145,7 +138,7 @@ static const char *text_error(const char *s, size_t max_chars, const char *missi
 {
     if (!s || !*s) return missing;
     if (!one_line_text(s)) return _("Có ký tự không hợp lệ (xuống dòng hoặc ký tự điều khiển).");
-    if (utf8_chars(s) > max_chars) return too_long;
+    if (utf8_char_count(s) > max_chars) return too_long;
     return NULL;
 }
 

@@ -3,6 +3,7 @@
  * written to the plan until the administrator confirms, and never while the
  * file has errors unless only the valid rows are applied. */
 #include "web/handlers.h"
+#include "web/form.h"
 #include "web/html.h"
 #include "config.h"
 #include "core/escape.h"
@@ -22,19 +23,6 @@
 #define SHOWN_TITLE 300            /* bytes of a task title shown in the preview table */
 
 /* ---------- helpers ---------- */
-
-static const char *field(const req *r, const char *name)
-{
-    const char *v = req_form(r, name);
-    return v ? v : "";
-}
-
-static const char *import_status_label(const char *status)
-{
-    if (!strcmp(status, "applied")) return _("Đã áp dụng");
-    if (!strcmp(status, "cancelled")) return _("Đã hủy");
-    return _("Chờ xác nhận");
-}
 
 /* Copies at most max bytes of s into out (size > max + 3) on a character
  * boundary, adding "…" when cut. */
@@ -118,11 +106,6 @@ static void import_item(const import_brief *i, void *ctx)
     c->n++;
 }
 
-static const char *invalid_if(const char *name, const char *bad)
-{
-    return bad && !strcmp(name, bad) ? " aria-invalid=\"true\" aria-describedby=\"form-error\"" : "";
-}
-
 static void upload_page(req *r, resp *w, int status, const upload_form *f)
 {
     buf *b = &w->body;
@@ -137,14 +120,14 @@ static void upload_page(req *r, resp *w, int status, const upload_form *f)
     html_lit(b, "<form method=\"post\" action=\"/admin/imports\" enctype=\"multipart/form-data\" class=\"stack\">");
     html_csrf_field(r, b);
     html_printf(b, "<label>%s<input type=\"file\" name=\"file\" accept=\".csv,text/csv\" required%s></label>",
-                _("Tệp CSV"), invalid_if("file", f->field));
+                _("Tệp CSV"), form_invalid_if("file", f->field));
     html_printf(b, "<fieldset><legend>%s</legend>", _("Chỉ khi mã kế hoạch trong tệp là kế hoạch mới"));
     html_printf(b, "<label>%s<input name=\"plan_title\" value=\"%s\" maxlength=\"500\"%s></label>",
-                _("Tên kế hoạch"), f->plan_title ? f->plan_title : "", invalid_if("plan_title", f->field));
+                _("Tên kế hoạch"), f->plan_title ? f->plan_title : "", form_invalid_if("plan_title", f->field));
     html_printf(b, "<label>%s<input name=\"year_from\" value=\"%s\" inputmode=\"numeric\" maxlength=\"4\" placeholder=\"2027\"%s></label>",
-                _("Năm bắt đầu"), f->year_from ? f->year_from : "", invalid_if("year_from", f->field));
+                _("Năm bắt đầu"), f->year_from ? f->year_from : "", form_invalid_if("year_from", f->field));
     html_printf(b, "<label>%s<input name=\"year_to\" value=\"%s\" inputmode=\"numeric\" maxlength=\"4\" placeholder=\"2030\"%s></label>",
-                _("Năm kết thúc"), f->year_to ? f->year_to : "", invalid_if("year_to", f->field));
+                _("Năm kết thúc"), f->year_to ? f->year_to : "", form_invalid_if("year_to", f->field));
     html_printf(b, "</fieldset><p><button type=\"submit\">%s</button></p></form>"
                    "<p class=\"muted\">%s</p></section>", _("Tải lên và xem trước"),
                 _("Tải lên chưa thay đổi kế hoạch: trang sau cho xem từng dòng, từng lỗi trước khi áp dụng."));
@@ -218,7 +201,7 @@ static int save_txn(db *d, void *ctx)
 
 void h_admin_import_upload(req *r, resp *w)
 {
-    upload_form f = {.plan_title = field(r, "plan_title"), .year_from = field(r, "year_from"), .year_to = field(r, "year_to")};
+    upload_form f = {.plan_title = form_field(r, "plan_title"), .year_from = form_field(r, "year_from"), .year_to = form_field(r, "year_to")};
     if (r->body_parse_error) { f.error = _("Không đọc được dữ liệu gửi lên; hãy chọn lại tệp."); upload_page(r, w, 400, &f); return; }
     const upload *u = find_upload(r, "file");
     import_plan_info plan = {0};
@@ -437,7 +420,7 @@ void h_admin_import_confirm(req *r, resp *w)
     import_row imp;
     int64_t id = req_param_id(r, 0);
     if (id <= 0 || !store_import_get(r->db, id, &imp)) { resp_error(r, w, 404, "not_found", _("Không tìm thấy tệp đã tải lên."), NULL); return; }
-    const char *mode = field(r, "mode");
+    const char *mode = form_field(r, "mode");
     bool all = !strcmp(mode, "all"), valid_only = !strcmp(mode, "valid_only"), cancel = !strcmp(mode, "cancel");
     int rc;
     if (!all && !valid_only && !cancel) {
