@@ -39,8 +39,12 @@ static void open_form(req *r, buf *b)
     if (store_plan_list(r->db, false, false, &plans, &n) != DB_OK) return;
     html_printf(b, "<section class=\"card no-print\"><h2>%s</h2><form method=\"post\" action=\"/reports\" class=\"filters\">", _("Mở kỳ báo cáo"));
     html_csrf_field(r, b);
+    int y, m, d;
+    cal_ymd_from_jdn(web_today(r), &y, &m, &d);
     html_printf(b, "<label>%s<select name=\"plan\">", _("Kế hoạch"));
-    for (int i = 0; i < n; i++) html_printf(b, "<option value=\"%D\">%s</option>", plans[i].id, plans[i].title);
+    for (int i = 0; i < n; i++)       /* the plan covering this year comes selected */
+        html_printf(b, "<option value=\"%D\"%s>%s</option>", plans[i].id,
+                    plans[i].year_from <= y && y <= plans[i].year_to ? " selected" : "", plans[i].title);
     html_printf(b, "</select></label><label>%s<select name=\"kind\">", _("Kỳ"));
     for (int k = 0; k < PERIOD__COUNT; k++) {
         int m, d;
@@ -48,8 +52,6 @@ static void open_form(req *r, buf *b)
         html_printf(b, "<option value=\"%s\">%s (%s %d/%d)</option>", period_id((period_kind)k), period_label((period_kind)k),
                     _("hạn gửi trước"), d, m);
     }
-    int y, m, d;
-    cal_ymd_from_jdn(web_today(r), &y, &m, &d);
     html_printf(b, "</select></label><label>%s<input name=\"year\" type=\"number\" min=\"2000\" max=\"2100\" value=\"%d\"></label>"
                    "<label>%s<input name=\"due_on\" placeholder=\"dd/mm/yyyy\" maxlength=\"10\"></label>"
                    "<button type=\"submit\">%s</button></form><p class=\"muted small\">%s</p></section>",
@@ -109,9 +111,14 @@ void h_period_open(req *r, resp *w)
         resp_error(r, w, 422, "invalid_plan", _("Chọn kế hoạch."), "plan");
         return;
     }
+    int plan_from = p.year_from, plan_to = p.year_to;
     plan_row_free(&p);
     if (kind < 0) { resp_error(r, w, 422, "invalid_kind", _("Kỳ báo cáo không hợp lệ."), "kind"); return; }
     if (!parse_int64_strict(year_s, 2000, 2100, &year)) { resp_error(r, w, 422, "invalid_year", _("Năm không hợp lệ."), "year"); return; }
+    if (year < plan_from || year > plan_to) {
+        resp_error(r, w, 422, "year_outside_plan", _("Năm báo cáo nằm ngoài thời gian của kế hoạch."), "year");
+        return;
+    }
     int32_t due;
     if (due_s && *due_s) {
         if (strlen(due_s) > 10 || !cal_parse_date(due_s, &due)) { resp_error(r, w, 422, "invalid_date", _("Hạn gửi không hợp lệ (dd/mm/yyyy)."), "due_on"); return; }

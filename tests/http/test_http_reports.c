@@ -19,17 +19,9 @@ static int64_t PLAN, PERIOD;
 static int setup(void **state)
 {
     (void)state;
-    H = h_start();
+    H = h_start_logged_in(&OFFICE, H_USER_OFFICE, &TTRA, H_USER_TTRA, &TCCB, H_USER_TCCB, &LEADER, H_USER_LEADER,
+                          &ADMIN, H_USER_ADMIN, NULL);
     if (!H) return -1;
-    OFFICE = c_new(H);
-    TTRA = c_new(H);
-    TCCB = c_new(H);
-    LEADER = c_new(H);
-    ADMIN = c_new(H);
-    if (c_login_html(OFFICE, H_USER_OFFICE, H_PASSWORD) != 303 || c_login_html(TTRA, H_USER_TTRA, H_PASSWORD) != 303 ||
-        c_login_html(TCCB, H_USER_TCCB, H_PASSWORD) != 303 || c_login_html(LEADER, H_USER_LEADER, H_PASSWORD) != 303 ||
-        c_login_html(ADMIN, H_USER_ADMIN, H_PASSWORD) != 303)
-        return -1;
     PLAN = h_plan_id(H, "KH2022");
     return PLAN > 0 ? 0 : -1;
 }
@@ -39,34 +31,6 @@ static int teardown(void **state)
     (void)state;
     h_stop(H);          /* frees the clients too */
     return 0;
-}
-
-/* The row of the submissions table for a unit name: "submitted", "missing" or NULL. */
-static const char *row_state(const response *r, const char *unit_name)
-{
-    char *esc = html_esc(unit_name);
-    char pat[600];
-    snprintf(pat, sizeof pat, "\"><td>%s</td>", esc);
-    free(esc);
-    const char *p = strstr(r->body, pat);
-    if (!p) return NULL;
-    /* Walk back to the <tr class="..."> of that row. */
-    const char *tr = p;
-    while (tr > r->body && strncmp(tr, "<tr class=\"", 11) != 0) tr--;
-    if (strncmp(tr + 11, "submitted", 9) == 0) return "submitted";
-    if (strncmp(tr + 11, "missing", 7) == 0) return "missing";
-    return NULL;
-}
-
-static const char *unit_name(const char *code, char out[512])
-{
-    db *d = h_db(H);
-    db_stmt *s = db_prepare(d, "SELECT name FROM units WHERE code = ?");
-    db_bind_text(s, 1, code);
-    out[0] = '\0';
-    if (db_step(s) == DB_ROW) snprintf(out, 512, "%s", db_col_text(s, 0));
-    db_step(s);
-    return out;
 }
 
 /* ---------- reporting periods ---------- */
@@ -113,13 +77,13 @@ static void test_unit_submits_and_is_locked(void **state)
     (void)state;
     assert_true(PERIOD > 0);
     char path[96], ttra[512], tccb[512];
-    unit_name("TTRA", ttra);
-    unit_name("TCCB", tccb);
+    h_unit_name(H, "TTRA", ttra, sizeof ttra);
+    h_unit_name(H, "TCCB", tccb, sizeof tccb);
     snprintf(path, sizeof path, "/reports/%lld", (long long)PERIOD);
     const response *r = c_get(TTRA, path);
     assert_int_equal(r->status, 200);
-    assert_string_equal(row_state(r, ttra), "missing");
-    assert_string_equal(row_state(r, tccb), "missing");
+    assert_string_equal(r_submission_state(r, ttra), "missing");
+    assert_string_equal(r_submission_state(r, tccb), "missing");
     char action[96];
     snprintf(action, sizeof action, "action=\"/reports/%lld/submit\"", (long long)PERIOD);
     assert_true(r_has(r, action));
@@ -145,8 +109,8 @@ static void test_unit_submits_and_is_locked(void **state)
     /* The period page: who submitted and who did not. */
     r = c_get(OFFICE, path);
     assert_int_equal(r->status, 200);
-    assert_string_equal(row_state(r, ttra), "submitted");
-    assert_string_equal(row_state(r, tccb), "missing");
+    assert_string_equal(r_submission_state(r, ttra), "submitted");
+    assert_string_equal(r_submission_state(r, tccb), "missing");
     assert_true(r_has(r, "Đã gửi"));
     assert_true(r_has(r, "Chưa gửi"));
     int expected = r_count(r, "<tr class=\"submitted\">") + r_count(r, "<tr class=\"missing\">");
@@ -223,10 +187,9 @@ static void test_department_report_printable(void **state)
     assert_true(PERIOD > 0);
     /* Some progress to show. */
     int64_t t8 = h_task_id(H, "KH2022", "8");
-    char path[96];
-    snprintf(path, sizeof path, "/tasks/%lld/updates", (long long)t8);
-    assert_int_equal(c_post_form_csrf(TTRA, path, "status=done&percent=100&note=Da+ban+hanh+ke+hoach+so+15%2FKH")->status, 303);
+    assert_int_equal(c_post_task_update(TTRA, t8, "status=done&percent=100&note=Da+ban+hanh+ke+hoach+so+15%2FKH")->status, 303);
 
+    char path[96];
     snprintf(path, sizeof path, "/reports/%lld/department", (long long)PERIOD);
     const response *r = c_get(OFFICE, path);
     assert_int_equal(r->status, 200);
@@ -237,28 +200,12 @@ static void test_department_report_printable(void **state)
     assert_non_null(strstr(r_header(css, "Content-Type"), "text/css"));
     assert_true(css->len > 0);
     /* Every area and every task with its status. */
-    db *d = h_db(H);
-    db_stmt *s = db_prepare(d, "SELECT no || '. ' || title FROM areas WHERE plan_id = ? ORDER BY position");
-    db_bind_int(s, 1, PLAN);
-    int areas = 0;
-    while (db_step(s) == DB_ROW) {
-        char *esc = html_esc(db_col_text(s, 0));
-        bool found = r_has(r, esc);
-        free(esc);
-        if (!found) fail_msg("area missing from the department report: %s", db_col_text(s, 0));
-        areas++;
-    }
+    char missing[512];
+    int areas = r_has_each_row(H, r, "SELECT no || '. ' || title FROM areas WHERE plan_id = ? ORDER BY position", PLAN, missing, sizeof missing);
+    if (areas < 0) fail_msg("area missing from the department report: %s", missing);
     assert_int_equal(areas, 7);
-    s = db_prepare(d, "SELECT title FROM tasks WHERE plan_id = ? ORDER BY position");
-    db_bind_int(s, 1, PLAN);
-    int tasks = 0;
-    while (db_step(s) == DB_ROW) {
-        char *esc = html_esc(db_col_text(s, 0));
-        bool found = r_has(r, esc);
-        free(esc);
-        if (!found) fail_msg("task missing from the department report: %s", db_col_text(s, 0));
-        tasks++;
-    }
+    int tasks = r_has_each_row(H, r, "SELECT title FROM tasks WHERE plan_id = ? ORDER BY position", PLAN, missing, sizeof missing);
+    if (tasks < 0) fail_msg("task missing from the department report: %s", missing);
     assert_int_equal(tasks, 47);
     assert_true(r_has(r, "Hoàn thành (100%)"));
     assert_true(r_has(r, "Chưa triển khai (0%)"));

@@ -1,7 +1,8 @@
 /* Security rules found in review: no open redirect after login, no buffering of
  * uploads from callers who may not make them, group members contribute but
- * never set a group task's status, the Office cannot approve reports, and a
- * password change ends the user's other sessions. */
+ * never set a group task's status, the Office cannot approve reports, a
+ * password change ends the user's other sessions, and a reporting period lies
+ * within its plan's years. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -120,6 +121,22 @@ static void test_password_change_ends_other_sessions(void **state)
     c_free(b);
 }
 
+static void test_period_year_within_plan(void **state)
+{
+    (void)state;
+    client *c = c_new(H);
+    assert_int_equal(c_login_html(c, H_USER_OFFICE, H_PASSWORD), 303);
+    char form[96];
+    snprintf(form, sizeof form, "plan=%lld&kind=q1&year=2022", (long long)h_plan_id(H, "KH2026_2030"));
+    const response *r = c_post_form_csrf(c, "/reports", form);
+    assert_int_equal(r->status, 422);
+    assert_true(r_has(r, "year"));
+    assert_int_equal(h_query_int(H, "SELECT COUNT(*) FROM report_periods WHERE year = 2022 AND kind = ?", "q1"), 0);
+    snprintf(form, sizeof form, "plan=%lld&kind=q1&year=2027", (long long)h_plan_id(H, "KH2026_2030"));
+    assert_int_equal(c_post_form_csrf(c, "/reports", form)->status, 303);
+    c_free(c);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -127,6 +144,7 @@ int main(void)
         cmocka_unit_test(test_anonymous_upload_refused_before_body),
         cmocka_unit_test(test_group_member_contributes_only),
         cmocka_unit_test(test_password_change_ends_other_sessions),
+        cmocka_unit_test(test_period_year_within_plan),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

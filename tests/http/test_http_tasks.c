@@ -20,11 +20,8 @@ static int64_t PLAN;
 static int setup(void **state)
 {
     (void)state;
-    H = h_start();
+    H = h_start_logged_in(&OFFICE, H_USER_OFFICE, &TTRA, H_USER_TTRA, NULL);
     if (!H) return -1;
-    OFFICE = c_new(H);
-    TTRA = c_new(H);
-    if (c_login_html(OFFICE, H_USER_OFFICE, H_PASSWORD) != 303 || c_login_html(TTRA, H_USER_TTRA, H_PASSWORD) != 303) return -1;
     PLAN = h_plan_id(H, "KH2022");
     return PLAN > 0 ? 0 : -1;
 }
@@ -40,39 +37,6 @@ static int teardown(void **state)
 }
 
 /* ---------- small parsers ---------- */
-
-/* Replaces "&amp;" by "&" in s (in place). */
-static void amp_unescape(char *s)
-{
-    char *o = s;
-    for (const char *p = s; *p;) {
-        if (strncmp(p, "&amp;", 5) == 0) { *o++ = '&'; p += 5; }
-        else *o++ = *p++;
-    }
-    *o = '\0';
-}
-
-/* The "Tổng N nhiệm vụ" of a task list page, or -1. */
-static int list_total(const response *r)
-{
-    const char *p = strstr(r->body, "<div class=\"pager\"><span>");
-    if (!p) return -1;
-    p += strlen("<div class=\"pager\"><span>");
-    while (*p && (*p < '0' || *p > '9') && *p != '<') p++;
-    return (*p >= '0' && *p <= '9') ? atoi(p) : -1;
-}
-
-/* Collects the task ids linked from a list page (href="/tasks/ID"), in order. */
-static int list_ids(const response *r, int64_t *ids, int max)
-{
-    int n = 0;
-    for (const char *p = r->body; (p = strstr(p, "href=\"/tasks/")) && n < max; p++) {
-        p += strlen("href=\"/tasks/");
-        if (*p < '0' || *p > '9') continue;
-        ids[n++] = atoll(p);
-    }
-    return n;
-}
 
 /* API: GET path as c, parse JSON, return "total" (and the ids when wanted). */
 static int api_total(client *c, const char *path, int64_t *ids, int max, int *nids)
@@ -106,8 +70,7 @@ static void test_dashboard_counts_match_lists(void **state)
     /* Something must be overdue on 15/06/2022 and something done, so the numbers mean something. */
     int64_t t9 = h_task_id(H, "KH2022", "9");
     char path[256];
-    snprintf(path, sizeof path, "/tasks/%lld/updates", (long long)t9);
-    assert_int_equal(c_post_form_csrf(TTRA, path, "status=done&percent=100&note=da-xong")->status, 303);
+    assert_int_equal(c_post_task_update(TTRA, t9, "status=done&percent=100&note=da-xong")->status, 303);
 
     snprintf(path, sizeof path, "/?plan=%lld", (long long)PLAN);
     const response *dash = c_get(OFFICE, path);
@@ -142,7 +105,7 @@ static void test_dashboard_counts_match_lists(void **state)
         amp_unescape(href);
         const response *l = c_get(OFFICE, href);
         assert_int_equal(l->status, 200);
-        int total = list_total(l);
+        int total = r_list_total(l);
         if (total != shown) {
             mismatches++;
             fprintf(stderr, "dashboard shows %d for %s, the list has %d\n", shown, href, total);
@@ -224,7 +187,7 @@ static void test_filters(void **state)
     /* The HTML list with the same filter. */
     snprintf(path, sizeof path, "/tasks?plan=%lld&unit=%lld", (long long)PLAN, (long long)tccb);
     const response *r = c_get(OFFICE, path);
-    assert_int_equal(list_total(r), 9);
+    assert_int_equal(r_list_total(r), 9);
 
     /* Area, by Roman numeral in the API, by id in the HTML list. */
     snprintf(path, sizeof path, "/api/v1/plans/%lld/tasks?area=II", (long long)PLAN);
@@ -238,7 +201,7 @@ static void test_filters(void **state)
     int64_t area2 = db_col_int(s, 0);
     db_step(s);
     snprintf(path, sizeof path, "/tasks?plan=%lld&area=%lld", (long long)PLAN, (long long)area2);
-    assert_int_equal(list_total(c_get(OFFICE, path)), 4);
+    assert_int_equal(r_list_total(c_get(OFFICE, path)), 4);
     snprintf(path, sizeof path, "/api/v1/plans/%lld/tasks?area=XLII", (long long)PLAN);
     r = c_get(OFFICE, path);
     assert_int_equal(r->status, 400);
@@ -248,8 +211,7 @@ static void test_filters(void **state)
     int64_t t14 = h_task_id(H, "KH2022", "14");
     client *vp = c_new(H);
     assert_int_equal(c_login_html(vp, H_USER_OFFICE, H_PASSWORD), 303);
-    snprintf(path, sizeof path, "/tasks/%lld/updates", (long long)t14);
-    assert_int_equal(c_post_form_csrf(vp, path, "status=in_progress&percent=50&note=dang-lam")->status, 303);
+    assert_int_equal(c_post_task_update(vp, t14, "status=in_progress&percent=50&note=dang-lam")->status, 303);
     c_free(vp);
     snprintf(path, sizeof path, "/api/v1/plans/%lld/tasks?status=in_progress", (long long)PLAN);
     total = api_total(OFFICE, path, ids, 100, &n);
@@ -271,7 +233,7 @@ static void test_filters(void **state)
     assert_int_equal(api_total(OFFICE, path, NULL, 0, NULL), want);
     snprintf(path, sizeof path, "/tasks?plan=%lld&due_from=01%%2F03%%2F2022&due_to=31%%2F03%%2F2022", (long long)PLAN);
     r = c_get(OFFICE, path);
-    assert_int_equal(list_total(r), want);
+    assert_int_equal(r_list_total(r), want);
     assert_true(r_has(r, "value=\"01/03/2022\""));
     snprintf(path, sizeof path, "/api/v1/plans/%lld/tasks?due_from=31/02/2022", (long long)PLAN);
     r = c_get(OFFICE, path);
@@ -291,11 +253,11 @@ static void test_paging_stable_urls(void **state)
     assert_true(all > 50);
     const response *p1 = c_get(OFFICE, "/tasks?status=not_started");
     assert_int_equal(p1->status, 200);
-    int total = list_total(p1);
+    int total = r_list_total(p1);
     assert_int_equal(total, h_query_int(H, "SELECT COUNT(*) FROM tasks WHERE status = 'not_started'", NULL));
     assert_true(total > 50);
     int64_t a[100], b[100], again[100];
-    int na = list_ids(p1, a, 100);
+    int na = r_task_ids(p1, a, 100);
     assert_int_equal(na, 50);
     /* The "next" link keeps the filter and names the page. */
     const char *next = strstr(p1->body, "rel=\"next\" href=\"");
@@ -309,14 +271,14 @@ static void test_paging_stable_urls(void **state)
     assert_false(r_has(p1, "rel=\"prev\""));
     const response *p2 = c_get(OFFICE, href);
     assert_int_equal(p2->status, 200);
-    int nb = list_ids(p2, b, 100);
+    int nb = r_task_ids(p2, b, 100);
     assert_int_equal(na + nb, total);
     for (int i = 0; i < nb; i++) assert_false(contains_id(a, na, b[i]));
     assert_true(r_has(p2, "rel=\"prev\""));
     assert_false(r_has(p2, "rel=\"next\""));
     /* The same URL gives the same page. */
     const response *p2b = c_get(OFFICE, href);
-    assert_int_equal(list_ids(p2b, again, 100), nb);
+    assert_int_equal(r_task_ids(p2b, again, 100), nb);
     for (int i = 0; i < nb; i++) assert_int_equal(again[i], b[i]);
     /* API paging: per_page and page. */
     char path[128];

@@ -29,14 +29,8 @@ static int64_t PLAN2022, PLAN2026;
 static int setup(void **state)
 {
     (void)state;
-    H = h_start();
+    H = h_start_logged_in(&OFFICE, H_USER_OFFICE, &TTRA, H_USER_TTRA, &LEADER, H_USER_LEADER, NULL);
     if (!H) return -1;
-    OFFICE = c_new(H);
-    TTRA = c_new(H);
-    LEADER = c_new(H);
-    if (c_login_html(OFFICE, H_USER_OFFICE, H_PASSWORD) != 303 || c_login_html(TTRA, H_USER_TTRA, H_PASSWORD) != 303 ||
-        c_login_html(LEADER, H_USER_LEADER, H_PASSWORD) != 303)
-        return -1;
     PLAN2022 = h_plan_id(H, "KH2022");
     PLAN2026 = h_plan_id(H, "KH2026_2030");
     return PLAN2022 > 0 && PLAN2026 > 0 ? 0 : -1;
@@ -50,39 +44,6 @@ static int teardown(void **state)
 }
 
 /* ---------- small helpers ---------- */
-
-/* Replaces "&amp;" by "&" in s (in place). */
-static void amp_unescape(char *s)
-{
-    char *o = s;
-    for (const char *p = s; *p;) {
-        if (strncmp(p, "&amp;", 5) == 0) { *o++ = '&'; p += 5; }
-        else *o++ = *p++;
-    }
-    *o = '\0';
-}
-
-/* The "Tổng N nhiệm vụ" of a task list page, or -1. */
-static int list_total(const response *r)
-{
-    const char *p = strstr(r->body, "<div class=\"pager\"><span>");
-    if (!p) return -1;
-    p += strlen("<div class=\"pager\"><span>");
-    while (*p && (*p < '0' || *p > '9') && *p != '<') p++;
-    return (*p >= '0' && *p <= '9') ? atoi(p) : -1;
-}
-
-/* The task ids linked from a list page (href="/tasks/ID"). */
-static int list_ids(const response *r, int64_t *ids, int max)
-{
-    int n = 0;
-    for (const char *p = r->body; (p = strstr(p, "href=\"/tasks/")) && n < max; p++) {
-        p += strlen("href=\"/tasks/");
-        if (*p < '0' || *p > '9') continue;
-        ids[n++] = atoll(p);
-    }
-    return n;
-}
 
 /* The href of the link with rel="REL" (HTML-unescaped) into out; false if none. */
 static bool rel_href(const response *r, const char *rel, char *out, size_t n)
@@ -133,32 +94,6 @@ static int64_t open_period(int64_t plan, const char *kind, int year)
     if (r->status != 303) { fprintf(stderr, "open period: %ld %.300s\n", r->status, r->body); return 0; }
     const char *loc = r_header(r, "Location");
     return loc && strncmp(loc, "/reports/", 9) == 0 ? atoll(loc + 9) : 0;
-}
-
-/* The row class of a unit in a period's submissions table: "submitted", "missing" or NULL (not listed). */
-static const char *row_state(const response *r, const char *unit_name)
-{
-    char *esc = html_esc(unit_name);
-    char pat[600];
-    snprintf(pat, sizeof pat, "\"><td>%s</td>", esc);
-    free(esc);
-    const char *p = strstr(r->body, pat);
-    if (!p) return NULL;
-    const char *tr = p;
-    while (tr > r->body && strncmp(tr, "<tr class=\"", 11) != 0) tr--;
-    if (strncmp(tr + 11, "submitted", 9) == 0) return "submitted";
-    if (strncmp(tr + 11, "missing", 7) == 0) return "missing";
-    return NULL;
-}
-
-static const char *unit_name(const char *code, char out[512])
-{
-    db_stmt *s = db_prepare(h_db(H), "SELECT name FROM units WHERE code = ?");
-    db_bind_text(s, 1, code);
-    out[0] = '\0';
-    if (db_step(s) == DB_ROW) snprintf(out, 512, "%s", db_col_text(s, 0));
-    db_step(s);
-    return out;
 }
 
 /* ---------- targets: plain finite decimals only ---------- */
@@ -307,8 +242,8 @@ static void test_area_numeral_in_html_list(void **state)
     snprintf(path, sizeof path, "/tasks?plan=%lld&area=II", (long long)PLAN2022);
     const response *r = c_get(OFFICE, path);
     assert_int_equal(r->status, 200);
-    assert_int_equal(list_total(r), 4);
-    int n = list_ids(r, ids, 100);
+    assert_int_equal(r_list_total(r), 4);
+    int n = r_task_ids(r, ids, 100);
     assert_int_equal(n, 4);
     for (int i = 0; i < n; i++)
         assert_int_equal(h_query_int_i(H, "SELECT a.no = 'II' FROM tasks t JOIN areas a ON a.id = t.area_id WHERE t.id = ?", ids[i]), 1);
@@ -319,19 +254,19 @@ static void test_area_numeral_in_html_list(void **state)
     assert_true(r_has(r, opt));
     /* Lower case is the same numeral. */
     snprintf(path, sizeof path, "/tasks?plan=%lld&area=ii", (long long)PLAN2022);
-    assert_int_equal(list_total(c_get(OFFICE, path)), 4);
+    assert_int_equal(r_list_total(c_get(OFFICE, path)), 4);
 
     /* The pager keeps the area: page 2 of area II links back to page 1 of area II. */
     snprintf(path, sizeof path, "/tasks?plan=%lld&area=II&page=2", (long long)PLAN2022);
     r = c_get(OFFICE, path);
     assert_int_equal(r->status, 200);
-    assert_int_equal(list_total(r), 4);
+    assert_int_equal(r_list_total(r), 4);
     assert_true(rel_href(r, "prev", href, sizeof href));
     assert_non_null(strstr(href, "area=II"));
     assert_non_null(strstr(href, "page=1"));
     r = c_get(OFFICE, href);
     assert_int_equal(r->status, 200);
-    assert_int_equal(list_total(r), 4);
+    assert_int_equal(r_list_total(r), 4);
 
     /* In the 2026–2030 plan the numerals are digits: "3" is area 3 of that plan. */
     int64_t want3 = h_query_int_i(H, "SELECT COUNT(*) FROM tasks t JOIN areas a ON a.id = t.area_id WHERE t.plan_id = ? AND a.no = '3'", PLAN2026);
@@ -339,8 +274,8 @@ static void test_area_numeral_in_html_list(void **state)
     snprintf(path, sizeof path, "/tasks?plan=%lld&area=3", (long long)PLAN2026);
     r = c_get(OFFICE, path);
     assert_int_equal(r->status, 200);
-    assert_int_equal(list_total(r), (int)want3);
-    n = list_ids(r, ids, 100);
+    assert_int_equal(r_list_total(r), (int)want3);
+    n = r_task_ids(r, ids, 100);
     for (int i = 0; i < n; i++)
         assert_int_equal(h_query_int_i(H, "SELECT a.no = '3' FROM tasks t JOIN areas a ON a.id = t.area_id WHERE t.id = ?", ids[i]), 1);
     /* And the API resolves it the same way. */
@@ -352,7 +287,7 @@ static void test_area_numeral_in_html_list(void **state)
     json_decref(j);
     /* An area id of the plan still works. */
     snprintf(path, sizeof path, "/tasks?plan=%lld&area=%lld", (long long)PLAN2022, (long long)area2);
-    assert_int_equal(list_total(c_get(OFFICE, path)), 4);
+    assert_int_equal(r_list_total(c_get(OFFICE, path)), 4);
 }
 
 static void test_unknown_area_400(void **state)
@@ -436,8 +371,7 @@ static void test_invalid_utf8_note_422(void **state)
     assert_int_equal(h_updates(H, task), before);
     assert_int_equal(h_audit(H, "task_update"), audits);
     /* Vietnamese text, tabs and new lines are fine. */
-    snprintf(path, sizeof path, "/tasks/%lld/updates", (long long)task);
-    assert_int_equal(c_post_form_csrf(TTRA, path, "status=in_progress&percent=10&note=%C4%90%C3%A3+r%C3%A0+so%C3%A1t%0D%0A%09xong")->status, 303);
+    assert_int_equal(c_post_task_update(TTRA, task, "status=in_progress&percent=10&note=%C4%90%C3%A3+r%C3%A0+so%C3%A1t%0D%0A%09xong")->status, 303);
     assert_int_equal(h_updates(H, task), before + 1);
 }
 
@@ -513,22 +447,22 @@ static void test_group_members_are_expected(void **state)
     int64_t period = open_period(PLAN2026, "year", 2026);
     assert_true(period > 0);
     char path[96], school[512], centre[512], tccb[512], group[512], district[512];
-    unit_name("THPT_CHUYEN_TRANPHU", school);
-    unit_name("TT_GDTX_HP", centre);
-    unit_name("TCCB", tccb);
-    unit_name("G_PHONG_DV", group);
-    unit_name("PGD_HONGBANG", district);
+    h_unit_name(H, "THPT_CHUYEN_TRANPHU", school, sizeof school);
+    h_unit_name(H, "TT_GDTX_HP", centre, sizeof centre);
+    h_unit_name(H, "TCCB", tccb, sizeof tccb);
+    h_unit_name(H, "G_PHONG_DV", group, sizeof group);
+    h_unit_name(H, "PGD_HONGBANG", district, sizeof district);
     snprintf(path, sizeof path, "/reports/%lld", (long long)period);
     const response *r = c_get(OFFICE, path);
     assert_int_equal(r->status, 200);
-    const char *st = row_state(r, school);
+    const char *st = r_submission_state(r, school);
     if (!st || strcmp(st, "missing")) fail_msg("a school under G_PHONG_DV is not listed as expected");
-    st = row_state(r, centre);
+    st = r_submission_state(r, centre);
     if (!st || strcmp(st, "missing")) fail_msg("a centre under G_PHONG_DV is not listed as expected");
-    assert_non_null(row_state(r, tccb));
+    assert_non_null(r_submission_state(r, tccb));
     /* Groups are never listed; district offices ended in 2025. */
-    assert_null(row_state(r, group));
-    assert_null(row_state(r, district));
+    assert_null(r_submission_state(r, group));
+    assert_null(r_submission_state(r, district));
     /* The API lists the same units. */
     snprintf(path, sizeof path, "/api/v1/reports/%lld", (long long)period);
     r = c_get(OFFICE, path);
@@ -559,7 +493,7 @@ static void test_group_members_are_expected(void **state)
     assert_true(p2022 > 0);
     snprintf(path, sizeof path, "/reports/%lld", (long long)p2022);
     r = c_get(OFFICE, path);
-    st = row_state(r, district);
+    st = r_submission_state(r, district);
     if (!st || strcmp(st, "missing")) fail_msg("a district office under G_PGD is not listed in 2022");
 }
 

@@ -10,6 +10,7 @@
 #include <fcntl.h>
 #include <ftw.h>
 #include <signal.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -656,4 +657,114 @@ const char *test_pdf(size_t *len)
         "trailer << /Size 4 /Root 1 0 R >>\nstartxref\n186\n%%EOF\n";
     if (len) *len = sizeof pdf - 1;
     return pdf;
+}
+
+/* ---------- helpers shared by several HTTP tests ---------- */
+
+client *c_new_logged_in(harness *h, const char *username)
+{
+    client *c = c_new(h);
+    if (c && c_login_html(c, username, H_PASSWORD) != 303) {
+        c_free(c);
+        return NULL;
+    }
+    return c;
+}
+
+harness *h_start_logged_in(client **first, ...)
+{
+    harness *h = h_start();
+    if (!h) return NULL;
+    bool ok = true;
+    va_list ap;
+    va_start(ap, first);
+    for (client **c = first; c && ok; c = va_arg(ap, client **)) {
+        *c = c_new_logged_in(h, va_arg(ap, const char *));
+        ok = *c != NULL;
+    }
+    va_end(ap);
+    if (ok) return h;
+    h_stop(h);
+    return NULL;
+}
+
+const response *c_post_task_update(client *c, int64_t task_id, const char *form)
+{
+    char path[64];
+    snprintf(path, sizeof path, "/tasks/%lld/updates", (long long)task_id);
+    return c_post_form_csrf(c, path, form);
+}
+
+const char *h_unit_name(harness *h, const char *code, char *out, size_t n)
+{
+    db_stmt *s = db_prepare(h_db(h), "SELECT name FROM units WHERE code = ?");
+    db_bind_text(s, 1, code);
+    out[0] = '\0';
+    if (db_step(s) == DB_ROW) snprintf(out, n, "%s", db_col_text(s, 0));
+    db_step(s);
+    return out;
+}
+
+int r_has_each_row(harness *h, const response *r, const char *sql, int64_t arg, char *missing, size_t n)
+{
+    db_stmt *s = db_prepare(h_db(h), sql);
+    db_bind_int(s, 1, arg);
+    int rows = 0;
+    while (db_step(s) == DB_ROW) {
+        char *esc = html_esc(db_col_text(s, 0));
+        bool found = r_has(r, esc);
+        free(esc);
+        if (!found) {
+            snprintf(missing, n, "%s", db_col_text(s, 0));
+            return -1;
+        }
+        rows++;
+    }
+    return rows;
+}
+
+const char *r_submission_state(const response *r, const char *unit_name)
+{
+    char *esc = html_esc(unit_name);
+    char pat[600];
+    snprintf(pat, sizeof pat, "\"><td>%s</td>", esc);
+    free(esc);
+    const char *p = strstr(r->body, pat);
+    if (!p) return NULL;
+    /* Walk back to the <tr class="..."> of that row. */
+    const char *tr = p;
+    while (tr > r->body && strncmp(tr, "<tr class=\"", 11) != 0) tr--;
+    if (strncmp(tr + 11, "submitted", 9) == 0) return "submitted";
+    if (strncmp(tr + 11, "missing", 7) == 0) return "missing";
+    return NULL;
+}
+
+int r_list_total(const response *r)
+{
+    const char *p = strstr(r->body, "<div class=\"pager\"><span>");
+    if (!p) return -1;
+    p += strlen("<div class=\"pager\"><span>");
+    while (*p && (*p < '0' || *p > '9') && *p != '<') p++;
+    return (*p >= '0' && *p <= '9') ? atoi(p) : -1;
+}
+
+int r_task_ids(const response *r, int64_t *ids, int max)
+{
+    int n = 0;
+    for (const char *p = r->body; (p = strstr(p, "href=\"/tasks/")) && n < max; p++) {
+        p += strlen("href=\"/tasks/");
+        if (*p < '0' || *p > '9') continue;
+        ids[n++] = atoll(p);
+    }
+    return n;
+}
+
+void amp_unescape(char *s)
+{
+    char *o = s;
+    for (const char *p = s; *p;) {
+        if (strncmp(p, "&amp;", 5) == 0) { *o++ = '&'; p += 5; }
+        else *o++ = *p++;
+    }
+    *o = '\0';
 }

@@ -157,4 +157,31 @@ char *html_esc(const char *s);
 char *url_enc(const char *s);
 /* A small valid PDF (about 300 bytes), for evidence uploads. */
 const char *test_pdf(size_t *len);
+
+/* ---------- helpers shared by several HTTP tests ---------- */
+
+/* A new client logged in through the HTML form as username (password
+ * H_PASSWORD); NULL when the login does not answer 303. */
+client *c_new_logged_in(harness *h, const char *username);
+/* Starts a server (h_start) and logs in one client per (client **, username)
+ * pair that follows, up to a NULL: h_start_logged_in(&OFFICE, H_USER_OFFICE, NULL).
+ * NULL (the server stopped) when the start or a login fails. */
+harness *h_start_logged_in(client **first, ...);
+/* POSTs form (encoded; the CSRF token is appended) to /tasks/{task_id}/updates. */
+const response *c_post_task_update(client *c, int64_t task_id, const char *form);
+/* Copies the name of the unit with this code into out (n bytes; "" when unknown); returns out. */
+const char *h_unit_name(harness *h, const char *code, char *out, size_t n);
+/* Checks that each row of sql (one text column; '?' bound to arg) appears
+ * HTML-escaped in r's body: returns the number of rows, or -1 after copying
+ * the first missing text into missing (n bytes). */
+int r_has_each_row(harness *h, const response *r, const char *sql, int64_t arg, char *missing, size_t n);
+/* The class of a unit's row (by name) in a period's submissions table:
+ * "submitted", "missing", or NULL when the unit is not listed. */
+const char *r_submission_state(const response *r, const char *unit_name);
+/* The N of "Tổng N nhiệm vụ" in a task list page's pager, or -1. */
+int r_list_total(const response *r);
+/* Collects up to max task ids linked from a list page (href="/tasks/ID"), in order; returns how many. */
+int r_task_ids(const response *r, int64_t *ids, int max);
+/* Replaces every "&amp;" in s by "&", in place. */
+void amp_unescape(char *s);
 #endif
