@@ -98,3 +98,13 @@ char *url_decode(const char *s, size_t n)
     out[o] = '\0';
     return out;
 }
+
+const char *text_shorten(const char *s, char *out, size_t max)
+{
+    size_t n = strlen(s);
+    if (n <= max) return s;
+    while (max > 0 && ((unsigned char)s[max] & 0xC0) == 0x80) max--;   /* never cut a character */
+    memcpy(out, s, max);
+    memcpy(out + max, "\xE2\x80\xA6", 4);                              /* "…" and the NUL */
+    return out;
+}

@@ -2,6 +2,7 @@
 #define CCHC_ESCAPE_H
 /* Output escaping for each context. All append to a buf. */
 #include "core/buf.h"
+#include <stdbool.h>
 
 /* HTML text and quoted attribute values: & < > " ' are replaced by entities. */
 void esc_html(buf *b, const char *s);
@@ -17,4 +18,7 @@ void esc_content_disposition(buf *b, const char *filename);
 /* Decodes %XX and '+' (as space) from a form/query component into a malloc'd
  * string (NUL bytes are dropped); caller frees. */
 char *url_decode(const char *s, size_t n);
+/* Returns s when it has at most max bytes; otherwise writes into out (max + 4
+ * bytes) a prefix of s cut at a character boundary followed by "…" and returns out. */
+const char *text_shorten(const char *s, char *out, size_t max);
 #endif

@@ -1,5 +1,6 @@
 /* Plan CSV validation (see plan_import.h). */
 #include "core/plan_import.h"
+#include "core/escape.h"
 #include "core/csv.h"
 #include "core/i18n.h"
 #include "core/lunar.h"
@@ -43,17 +44,6 @@ bool pi_valid_utf8_text(const char *s, size_t len)
     return true;
 }
 
-/* Copies at most max bytes of s into out (size > max + 3) without splitting a
- * UTF-8 character, adding "…" when cut. */
-static const char *clip(const char *s, char *out, size_t max)
-{
-    size_t n = strlen(s);
-    if (n <= max) { memcpy(out, s, n + 1); return out; }
-    while (max > 0 && ((unsigned char)s[max] & 0xC0) == 0x80) max--;
-    memcpy(out, s, max);
-    memcpy(out + max, "\xE2\x80\xA6", 4);
-    return out;
-}
 
 /* Trims ASCII whitespace in place; returns s. */
 static char *trim(char *s)
@@ -293,7 +283,7 @@ static bool read_header(vstate *v, csv_reader *r)
         char shown[80];
         if (found < 0) {
             if (name[0])
-                add_problem(v, r->record_line, PI_WARNING, name, _("Cột \"%s\" không thuộc định dạng, bị bỏ qua"), clip(name, shown, 60));
+                add_problem(v, r->record_line, PI_WARNING, name, _("Cột \"%s\" không thuộc định dạng, bị bỏ qua"), text_shorten(name, shown, 60));
         } else if (v->col[found] >= 0) {
             add_problem(v, r->record_line, PI_ERROR, column_names[found], _("Cột \"%s\" xuất hiện hai lần trong dòng tiêu đề"), column_names[found]);
         } else {
@@ -354,7 +344,7 @@ static void check_plan_code(vstate *v)
     if (!row->plan_code[0]) { ROW_ERROR(v, C_PLAN, _("Thiếu mã kế hoạch")); return; }
     if (!valid_code(row->plan_code, PI_MAX_PLAN_CODE)) {
         ROW_ERROR(v, C_PLAN, _("Mã kế hoạch \"%s\" không hợp lệ (chỉ chữ không dấu, chữ số, _ và -, tối đa 64 ký tự)"),
-                  clip(row->plan_code, shown, 64));
+                  text_shorten(row->plan_code, shown, 64));
         return;
     }
     if (!o->plan_code[0]) snprintf(o->plan_code, sizeof o->plan_code, "%s", row->plan_code);
@@ -406,7 +396,7 @@ static void check_number(vstate *v)
     if (!row->number[0]) { ROW_ERROR(v, C_NUMBER, _("Thiếu số thứ tự nhiệm vụ (number)")); return; }
     if (!pi_valid_number(row->number)) {
         ROW_ERROR(v, C_NUMBER, _("Số thứ tự \"%s\" không hợp lệ: phải là số (vd. 12) hoặc số và một chữ cái (vd. 1.a, 4.đ)"),
-                  clip(row->number, shown, 40));
+                  text_shorten(row->number, shown, 40));
         return;
     }
     const pi_row *dup = earlier_number(v, row->number);
@@ -430,7 +420,7 @@ static void check_lead(vstate *v)
     const char *lead = v->row->lead_unit;
     if (!lead[0]) ROW_ERROR(v, C_LEAD, _("Thiếu đơn vị chủ trì (lead_unit)"));
     else if (!unit_known(v, lead))
-        ROW_ERROR(v, C_LEAD, _("Không có đơn vị mã \"%s\" (đơn vị chủ trì); xem danh mục đơn vị"), clip(lead, shown, 64));
+        ROW_ERROR(v, C_LEAD, _("Không có đơn vị mã \"%s\" (đơn vị chủ trì); xem danh mục đơn vị"), text_shorten(lead, shown, 64));
 }
 
 static bool coord_has(const pi_row *row, const char *code)
@@ -445,7 +435,7 @@ static void add_coord(vstate *v, const char *code)
     pi_row *row = v->row;
     char shown[80];
     if (!unit_known(v, code)) {
-        ROW_ERROR(v, C_COORD, _("Không có đơn vị mã \"%s\" (đơn vị phối hợp); xem danh mục đơn vị"), clip(code, shown, 64));
+        ROW_ERROR(v, C_COORD, _("Không có đơn vị mã \"%s\" (đơn vị phối hợp); xem danh mục đơn vị"), text_shorten(code, shown, 64));
         return;
     }
     if (strcmp(code, row->lead_unit) == 0) {
@@ -496,14 +486,14 @@ static void check_deadline(vstate *v)
     }
     if (!pi_text_dates_valid(row->deadline_text, bad, sizeof bad)) {
         if (!strcmp(bad, row->deadline_text)) ROW_ERROR(v, C_DEADLINE, _("Ngày không hợp lệ \"%s\""), bad);
-        else ROW_ERROR(v, C_DEADLINE, _("Ngày không hợp lệ \"%s\" trong thời hạn \"%s\""), bad, clip(row->deadline_text, shown, 120));
+        else ROW_ERROR(v, C_DEADLINE, _("Ngày không hợp lệ \"%s\" trong thời hạn \"%s\""), bad, text_shorten(row->deadline_text, shown, 120));
         return;
     }
     dlx_parse(row->deadline_text, plan_year(v), &row->deadline);
     if (row->deadline.kind != DLX_UNPARSED) return;
     row->needs_date = true;
     if (!row->deadline_text[0]) ROW_WARNING(v, C_DEADLINE, _("Chưa có thời hạn: cần người đặt ngày"));
-    else ROW_WARNING(v, C_DEADLINE, _("Không hiểu thời hạn \"%s\": cần người đặt ngày"), clip(row->deadline_text, shown, 120));
+    else ROW_WARNING(v, C_DEADLINE, _("Không hiểu thời hạn \"%s\": cần người đặt ngày"), text_shorten(row->deadline_text, shown, 120));
 }
 
 static void validate_record(vstate *v, const csv_reader *r)
@@ -578,4 +568,14 @@ int plan_import_validate(const char *text, size_t len, const pi_options *opt, pi
     csv_close(&r);
     if (v.oom) add_problem(&v, 0, PI_ERROR, "", _("Không đủ bộ nhớ để kiểm tra tệp"));
     return out->nerrors;
+}
+
+bool pi_parse_year(const char *s, int *out)
+{
+    char *end;
+    if (!s || *s < '0' || *s > '9') return false;
+    long v = strtol(s, &end, 10);
+    if (*end || v < 2000 || v > 2100) return false;
+    *out = (int)v;
+    return true;
 }

@@ -85,4 +85,6 @@ bool pi_text_dates_valid(const char *text, char *bad, size_t badlen);
 bool pi_valid_number(const char *s);
 /* True when s is valid UTF-8 with no control characters other than tab, LF, CR. */
 bool pi_valid_utf8_text(const char *s, size_t len);
+/* Parses a plan year "2000".."2100" (digits only) into *out; false otherwise. */
+bool pi_parse_year(const char *s, int *out);
 #endif

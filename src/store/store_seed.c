@@ -1,4 +1,5 @@
 /* Loaders for the bundled reference CSVs (see store_seed.h). */
+#include "core/escape.h"
 #include "store/store_seed.h"
 #include "core/csv.h"
 #include "core/plan_import.h"
@@ -177,14 +178,6 @@ int64_t store_seed_plan_id(db *d, const char *code)
     return db_step(s) == DB_ROW ? db_col_int(s, 0) : 0;
 }
 
-static bool year_ok(const char *s, int *out)
-{
-    char *end;
-    long v = strtol(s, &end, 10);
-    if (!*s || *end || v < 2000 || v > 2100) return false;
-    *out = (int)v;
-    return true;
-}
 
 static int add_plan(db *d, seed_file *f, int from, int to)
 {
@@ -215,7 +208,7 @@ int store_seed_plans(db *d, const char *csv, size_t len, seed_count *c, char *er
         if (!code_ok(fld(&f, P_CODE))) { rc = file_error(&f, line, "invalid plan code '%s'", fld(&f, P_CODE)); break; }
         if (!fld(&f, P_TITLE)[0]) { rc = file_error(&f, line, "empty title"); break; }
         if (!opt_date_ok(fld(&f, P_ISSUED))) { rc = file_error(&f, line, "invalid issued_on '%s'", fld(&f, P_ISSUED)); break; }
-        if (!year_ok(fld(&f, P_FROM), &from) || !year_ok(fld(&f, P_TO), &to) || to < from) {
+        if (!pi_parse_year(fld(&f, P_FROM), &from) || !pi_parse_year(fld(&f, P_TO), &to) || to < from) {
             rc = file_error(&f, line, "invalid year_from/year_to");
             break;
         }

@@ -22,28 +22,6 @@
 #define MAX_FILENAME 200
 #define SHOWN_TITLE 300            /* bytes of a task title shown in the preview table */
 
-/* ---------- helpers ---------- */
-
-/* Copies at most max bytes of s into out (size > max + 3) on a character
- * boundary, adding "…" when cut. */
-static const char *shorten(const char *s, char *out, size_t max)
-{
-    size_t n = strlen(s);
-    if (n <= max) return s;
-    while (max > 0 && ((unsigned char)s[max] & 0xC0) == 0x80) max--;
-    memcpy(out, s, max);
-    memcpy(out + max, "\xE2\x80\xA6", 4);
-    return out;
-}
-
-static bool year_ok(const char *s, int *out)
-{
-    char *end;
-    long v = strtol(s, &end, 10);
-    if (!*s || *end || v < 2000 || v > 2100) return false;
-    *out = (int)v;
-    return true;
-}
 
 /* ---------- upload form ---------- */
 
@@ -177,8 +155,8 @@ static bool plan_fields_ok(upload_form *f, import_plan_info *plan, bool *given)
     size_t n = strlen(f->plan_title);
     if (n == 0 || n > MAX_PLAN_TITLE || !pi_valid_utf8_text(f->plan_title, n) || strpbrk(f->plan_title, "\r\n\t"))
         { f->field = "plan_title"; f->error = _("Tên kế hoạch mới phải có 1–500 byte, trên một dòng."); }
-    else if (!year_ok(f->year_from, &plan->year_from)) { f->field = "year_from"; f->error = _("Năm bắt đầu phải là năm trong khoảng 2000–2100."); }
-    else if (!year_ok(f->year_to, &plan->year_to) || plan->year_to < plan->year_from)
+    else if (!pi_parse_year(f->year_from, &plan->year_from)) { f->field = "year_from"; f->error = _("Năm bắt đầu phải là năm trong khoảng 2000–2100."); }
+    else if (!pi_parse_year(f->year_to, &plan->year_to) || plan->year_to < plan->year_from)
         { f->field = "year_to"; f->error = _("Năm kết thúc phải trong khoảng 2000–2100 và không trước năm bắt đầu."); }
     plan->title = f->plan_title;
     return f->error == NULL;
@@ -279,7 +257,7 @@ static void rows_table(buf *b, const pi_result *res, const import_summary *sum)
                        "<td data-label=\"%s\">%s</td><td data-label=\"%s\">%s</td><td data-label=\"%s\">%s</td><td data-label=\"%s\">%s</td>"
                        "<td data-label=\"%s\"><code>%s</code>",
                     row->line, _("Dòng"), row->line, _("Kiểm tra"), cls, check, _("Thao tác"), action_label((import_row_action)sum->actions[i]),
-                    _("Số TT"), row->number, _("Lĩnh vực"), row->area_no, _("Nhiệm vụ"), shorten(row->title, title, SHOWN_TITLE),
+                    _("Số TT"), row->number, _("Lĩnh vực"), row->area_no, _("Nhiệm vụ"), text_shorten(row->title, title, SHOWN_TITLE),
                     _("Chủ trì / phối hợp"), row->lead_unit);
         for (int c = 0; c < row->ncoord; c++) html_printf(b, "%s<code>%s</code>", c ? ", " : " / ", row->coord[c]);
         html_lit(b, "</td>");
