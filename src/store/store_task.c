@@ -436,8 +436,10 @@ static int progress_query(db *d, const char *sql, int64_t plan_id, const char *t
     return rc == DB_ROW ? DB_ERR : rc;
 }
 
-#define PROGRESS_AGG "COUNT(*), SUM(t.status = 'done'), SUM(t.status = 'in_progress'), SUM(t.status = 'not_started'), " \
-    "SUM(t.status = 'cancelled'), SUM(t.status NOT IN ('done','cancelled') AND t.dl_due IS NOT NULL AND t.dl_due < ?), " \
+#define PROGRESS_AGG "COUNT(*), SUM(CASE WHEN t.status = 'done' THEN 1 ELSE 0 END), " \
+    "SUM(CASE WHEN t.status = 'in_progress' THEN 1 ELSE 0 END), SUM(CASE WHEN t.status = 'not_started' THEN 1 ELSE 0 END), " \
+    "SUM(CASE WHEN t.status = 'cancelled' THEN 1 ELSE 0 END), " \
+    "SUM(CASE WHEN t.status NOT IN ('done','cancelled') AND t.dl_due IS NOT NULL AND t.dl_due < ? THEN 1 ELSE 0 END), " \
     "CAST(ROUND(AVG(CASE WHEN t.status = 'done' THEN 100 ELSE t.percent END)) AS INTEGER) "
 
 int store_plan_stats(db *d, int64_t plan_id, const char *today, const char *soon_until, plan_stats *out)
@@ -445,10 +447,10 @@ int store_plan_stats(db *d, int64_t plan_id, const char *today, const char *soon
     memset(out, 0, sizeof *out);
     db_stmt *s = db_prepare(d,
         "SELECT t.status, COUNT(*), "
-        "SUM(t.status NOT IN ('done','cancelled') AND t.dl_due IS NOT NULL AND t.dl_due < ?), "
-        "SUM(t.status NOT IN ('done','cancelled') AND t.dl_due IS NOT NULL AND t.dl_due >= ? AND t.dl_due <= ?), "
-        "SUM(t.status NOT IN ('done','cancelled') AND t.dl_kind = 'event'), "
-        "SUM(t.status NOT IN ('done','cancelled') AND t.dl_needs_date = 1) "
+        "SUM(CASE WHEN t.status NOT IN ('done','cancelled') AND t.dl_due IS NOT NULL AND t.dl_due < ? THEN 1 ELSE 0 END), "
+        "SUM(CASE WHEN t.status NOT IN ('done','cancelled') AND t.dl_due IS NOT NULL AND t.dl_due >= ? AND t.dl_due <= ? THEN 1 ELSE 0 END), "
+        "SUM(CASE WHEN t.status NOT IN ('done','cancelled') AND t.dl_kind = 'event' THEN 1 ELSE 0 END), "
+        "SUM(CASE WHEN t.status NOT IN ('done','cancelled') AND t.dl_needs_date = 1 THEN 1 ELSE 0 END) "
         "FROM tasks t WHERE t.plan_id = ? GROUP BY t.status");
     if (!s) return DB_ERR;
     db_bind_text(s, 1, today);
