@@ -56,6 +56,7 @@ static const char *const migrations[] = {
     "src/store/sql/002_sqlite_fts.sql",
     "src/store/sql/003_calendar.sql",
     "src/store/sql/004_indexes.sql",
+    "src/store/sql/005_login_attempts.sql",
     NULL,
 };
 

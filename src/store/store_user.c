@@ -236,18 +236,26 @@ int store_token_list(db *d, int64_t user_id, token_fn fn, void *ctx)
     return rc == DB_DONE ? DB_OK : rc;
 }
 
-void store_login_failure(db *d, const char *key, int64_t now)
+int64_t store_login_failure(db *d, const char *key, int64_t now)
 {
-    db_stmt *s = db_prepare(d, "INSERT INTO login_failures(key, at) VALUES (?, ?)");
-    if (!s) return;
+    db_stmt *s = db_prepare(d, "INSERT INTO login_attempts(key, at) VALUES (?, ?)");
+    if (!s) return 0;
     db_bind_text(s, 1, key);
     db_bind_int(s, 2, now);
+    return db_exec_stmt(s) == DB_DONE ? db_last_id(d) : 0;
+}
+
+void store_login_forget(db *d, int64_t failure_id)
+{
+    db_stmt *s = db_prepare(d, "DELETE FROM login_attempts WHERE id = ?");
+    if (!s || failure_id <= 0) return;
+    db_bind_int(s, 1, failure_id);
     db_exec_stmt(s);
 }
 
 int store_login_failures_since(db *d, const char *key, int64_t since, int64_t *oldest)
 {
-    db_stmt *s = db_prepare(d, "SELECT COUNT(*), COALESCE(MIN(at), 0) FROM login_failures WHERE key = ? AND at > ?");
+    db_stmt *s = db_prepare(d, "SELECT COUNT(*), COALESCE(MIN(at), 0) FROM login_attempts WHERE key = ? AND at > ?");
     if (!s) return 0;
     db_bind_text(s, 1, key);
     db_bind_int(s, 2, since);
@@ -258,7 +266,7 @@ int store_login_failures_since(db *d, const char *key, int64_t since, int64_t *o
 
 void store_login_purge(db *d, int64_t before)
 {
-    db_stmt *s = db_prepare(d, "DELETE FROM login_failures WHERE at < ?");
+    db_stmt *s = db_prepare(d, "DELETE FROM login_attempts WHERE at < ?");
     if (!s) return;
     db_bind_int(s, 1, before);
     db_exec_stmt(s);
@@ -266,7 +274,7 @@ void store_login_purge(db *d, int64_t before)
 
 void store_login_clear(db *d, const char *key)
 {
-    db_stmt *s = db_prepare(d, "DELETE FROM login_failures WHERE key = ?");
+    db_stmt *s = db_prepare(d, "DELETE FROM login_attempts WHERE key = ?");
     if (!s) return;
     db_bind_text(s, 1, key);
     db_exec_stmt(s);

@@ -60,8 +60,10 @@ bool store_token_revoke(db *d, int64_t user_id, int64_t token_id);
 typedef void (*token_fn)(int64_t id, const char *name, const char *created_at, const char *last_used, void *ctx);
 int store_token_list(db *d, int64_t user_id, token_fn fn, void *ctx);
 
-/* Login throttling: records a failure for key; counts failures since 'since'. */
-void store_login_failure(db *d, const char *key, int64_t now);
+/* Login throttling: records an attempt for key (returns its id, 0 on error);
+ * counts attempts since 'since'; forgets one attempt (after a success). */
+int64_t store_login_failure(db *d, const char *key, int64_t now);
+void store_login_forget(db *d, int64_t failure_id);
 int store_login_failures_since(db *d, const char *key, int64_t since, int64_t *oldest);
 void store_login_clear(db *d, const char *key);
 /* Forgets failures older than before (they no longer count for throttling). */

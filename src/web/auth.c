@@ -139,7 +139,7 @@ static int throttled_minutes(db *d, const char *key, int limit, int64_t now)
 {
     int64_t oldest = 0;
     int n = store_login_failures_since(d, key, now - THROTTLE_WINDOW, &oldest);
-    if (n < limit) return 0;
+    if (n <= limit) return 0;           /* n counts this attempt too (recorded first) */
     int64_t wait = oldest + THROTTLE_WINDOW - now;
     return (int)(wait / 60) + 1;
 }
@@ -150,6 +150,9 @@ login_result auth_login(req *r, resp *w, const char *username, const char *passw
     snprintf(ukey, sizeof ukey, "u:%s", username);
     snprintf(ipkey, sizeof ipkey, "ip:%s", r->client_ip);
     int64_t now = db_now();
+    /* The attempt is recorded before it is checked, so parallel attempts cannot
+     * all pass the limit; a successful login forgets it again. */
+    int64_t ufail = store_login_failure(r->db, ukey, now), ifail = store_login_failure(r->db, ipkey, now);
     int wu = throttled_minutes(r->db, ukey, r->cfg->login_max_failures, now);
     int wi = throttled_minutes(r->db, ipkey, r->cfg->login_ip_failures, now);
     if (wu || wi) {
@@ -161,12 +164,12 @@ login_result auth_login(req *r, resp *w, const char *username, const char *passw
     bool found = store_user_by_name(r->db, username, &row);
     bool ok = auth_verify_password(found ? row.password_hash : dummy_hash, password) && found && row.active;
     if (!ok) {
-        store_login_failure(r->db, ukey, now);
-        store_login_failure(r->db, ipkey, now);
         store_audit(r->db, found ? row.id : 0, username, "login_failed", "user", found ? row.id : 0, NULL, NULL);
         return LOGIN_BAD_CREDENTIALS;
     }
     store_login_clear(r->db, ukey);
+    store_login_forget(r->db, ufail);
+    store_login_forget(r->db, ifail);
     store_login_purge(r->db, now - 24 * 3600);
     store_session_purge(r->db, now, (int64_t)r->cfg->session_idle_minutes * 60, (int64_t)r->cfg->session_max_hours * 3600);
     char token[64], hash[65], csrf[64];
