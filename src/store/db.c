@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #define STMT_CACHE 96
+#define TXN_DEADLINE_SECONDS 5      /* db_txn stops retrying a busy database after this */
 
 struct db_stmt {
     sqlite3_stmt *st;
@@ -123,6 +124,7 @@ int db_schema_version(db *d)
     db_stmt *s = db_prepare(d, "SELECT COALESCE(MAX(version), 0) FROM schema_version");
     int v = 0;
     if (s && db_step(s) == DB_ROW) v = (int)db_col_int(s, 0);
+    if (s) sqlite3_reset(s->st);        /* an open read would block DDL (DROP TABLE) later */
     return v;
 }
 
@@ -132,14 +134,22 @@ static int apply_migrations(db *d, char *err, size_t errlen)
         snprintf(err, errlen, "cannot create schema_version: %s", db_errmsg(d));
         return -1;
     }
-    int have = db_schema_version(d);
     for (int i = 0; migrations[i]; i++) {
-        if (i + 1 <= have) continue;
+        if (i + 1 <= db_schema_version(d)) continue;
         const char *sql = embed_get(migrations[i], NULL);
         if (!sql) { snprintf(err, errlen, "missing migration %s", migrations[i]); return -1; }
         char now[32];
         db_now_iso(now);
-        if (db_exec(d, "BEGIN IMMEDIATE") != DB_OK || db_exec(d, sql) != DB_OK) {
+        db_idle(d);
+        if (db_exec(d, "BEGIN IMMEDIATE") != DB_OK) {
+            snprintf(err, errlen, "migration %s: cannot lock the database: %s", migrations[i], db_errmsg(d));
+            return -1;
+        }
+        if (i + 1 <= db_schema_version(d)) {        /* another process applied it meanwhile */
+            db_exec(d, "COMMIT");
+            continue;
+        }
+        if (db_exec(d, sql) != DB_OK) {
             snprintf(err, errlen, "migration %s failed: %s", migrations[i], db_errmsg(d));
             db_exec(d, "ROLLBACK");
             return -1;
@@ -176,7 +186,7 @@ db *db_open(const char *path, char *err, size_t errlen)
         db_close(d);
         return NULL;
     }
-    sqlite3_busy_timeout(d->h, 2000);
+    sqlite3_busy_timeout(d->h, 1000);
     if (db_exec(d, "PRAGMA journal_mode=WAL; PRAGMA foreign_keys=ON; PRAGMA synchronous=NORMAL;"
                    "PRAGMA temp_store=MEMORY; PRAGMA cache_size=-4000;") != DB_OK) {
         snprintf(err, errlen, "cannot configure %s: %s", path, sqlite3_errmsg(d->h));
@@ -350,7 +360,11 @@ int db_txn(db *d, bool write, db_txn_fn fn, void *ctx)
         return rc;
     }
     int rc = DB_BUSY;
-    for (int attempt = 0; attempt < 50 && rc == DB_BUSY; attempt++) {
+    struct timespec start, now;
+    clock_gettime(CLOCK_MONOTONIC, &start);
+    for (int attempt = 0; rc == DB_BUSY; attempt++) {
+        clock_gettime(CLOCK_MONOTONIC, &now);
+        if (attempt && now.tv_sec - start.tv_sec >= TXN_DEADLINE_SECONDS) break;   /* give up: 503 upstream */
         if (attempt) usleep((useconds_t)(1000 * (attempt < 10 ? attempt : 10)));
         db_idle(d);
         rc = db_exec(d, write ? "BEGIN IMMEDIATE" : "BEGIN");

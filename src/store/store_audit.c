@@ -44,3 +44,13 @@ int store_audit_count(db *d, const char *action)
     db_bind_text(s, 1, action);
     return db_step(s) == DB_ROW ? (int)db_col_int(s, 0) : -1;
 }
+
+int store_audit_count_since(db *d, const char *action, const char *username, const char *since_iso)
+{
+    db_stmt *s = db_prepare(d, "SELECT COUNT(*) FROM audit WHERE action = ? AND username = ? AND at >= ?");
+    if (!s) return -1;
+    db_bind_text(s, 1, action);
+    db_bind_text(s, 2, username);
+    db_bind_text(s, 3, since_iso);
+    return db_step(s) == DB_ROW ? (int)db_col_int(s, 0) : -1;
+}

@@ -17,4 +17,6 @@ typedef void (*audit_fn)(const audit_row *a, void *ctx);
 int store_audit_list(db *d, const char *entity, int64_t entity_id, audit_fn fn, void *ctx);
 /* Counts entries with the given action (for tests and the admin page). */
 int store_audit_count(db *d, const char *action);
+/* Counts entries with action about username at or after since_iso (ISO timestamp). */
+int store_audit_count_since(db *d, const char *action, const char *username, const char *since_iso);
 #endif

@@ -303,10 +303,13 @@ static void build_where(db *d, const task_filter *f, where_builder *w, const cha
         unit_kind(d, f->involved_unit_id, kind);
         wb_int(w, " AND t.id IN (SELECT id FROM tasks WHERE lead_unit_id = ?", f->involved_unit_id);
         wb_int(w, " UNION SELECT task_id FROM task_units WHERE unit_id = ?", f->involved_unit_id);
-        wb_text(w, " UNION SELECT x.id FROM units g JOIN tasks x ON x.lead_unit_id = g.id WHERE g.kind = 'group' "
-                   "AND (',' || g.member_kinds || ',') LIKE ('%,' || ? || ',%')", kind);
-        wb_text(w, " UNION SELECT tu.task_id FROM units g JOIN task_units tu ON tu.unit_id = g.id WHERE g.kind = 'group' "
-                   "AND (',' || g.member_kinds || ',') LIKE ('%,' || ? || ',%'))", kind);
+        if (kind[0]) {                  /* an unknown unit has no kind: no group stands for it */
+            wb_text(w, " UNION SELECT x.id FROM units g JOIN tasks x ON x.lead_unit_id = g.id WHERE g.kind = 'group' "
+                       "AND g.member_kinds <> '' AND (',' || g.member_kinds || ',') LIKE ('%,' || ? || ',%')", kind);
+            wb_text(w, " UNION SELECT tu.task_id FROM units g JOIN task_units tu ON tu.unit_id = g.id WHERE g.kind = 'group' "
+                       "AND g.member_kinds <> '' AND (',' || g.member_kinds || ',') LIKE ('%,' || ? || ',%')", kind);
+        }
+        buf_puts(&w->sql, ")");
     }
     if (f->status >= 0) wb_text(w, " AND t.status = ?", status_id((task_status)f->status));
     if (f->open_only) buf_puts(&w->sql, " AND t.status NOT IN ('done', 'cancelled')");

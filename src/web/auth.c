@@ -7,6 +7,7 @@
 #include <sodium.h>
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 
 #define THROTTLE_WINDOW (15 * 60)
 
@@ -152,12 +153,23 @@ login_result auth_login(req *r, resp *w, const char *username, const char *passw
     int64_t now = db_now();
     /* The attempt is recorded before it is checked, so parallel attempts cannot
      * all pass the limit; a successful login forgets it again. */
+    store_login_purge(r->db, now - THROTTLE_WINDOW);     /* only the window counts: keeps the table small */
     int64_t ufail = store_login_failure(r->db, ukey, now), ifail = store_login_failure(r->db, ipkey, now);
     int wu = throttled_minutes(r->db, ukey, r->cfg->login_max_failures, now);
     int wi = throttled_minutes(r->db, ipkey, r->cfg->login_ip_failures, now);
-    if (wu || wi) {
-        *retry_minutes = wu > wi ? wu : wi;
-        store_audit(r->db, 0, username, "login_throttled", "user", 0, NULL, NULL);
+    if (wu || wi || ufail <= 0 || ifail <= 0) {         /* an attempt that could not be recorded is refused */
+        *retry_minutes = wu > wi ? wu : wi > 0 ? wi : 1;
+        /* A refused attempt leaves no row, and is audited at most once a minute
+         * per account: a flood grows neither table. */
+        store_login_forget(r->db, ufail);
+        store_login_forget(r->db, ifail);
+        char since[32];
+        time_t t = (time_t)now - 60;
+        struct tm tm;
+        gmtime_r(&t, &tm);
+        strftime(since, sizeof since, "%Y-%m-%dT%H:%M:%SZ", &tm);
+        if (store_audit_count_since(r->db, "login_throttled", username, since) == 0)
+            store_audit(r->db, 0, username, "login_throttled", "user", 0, NULL, NULL);
         return LOGIN_THROTTLED;
     }
     user_row row;
@@ -170,7 +182,6 @@ login_result auth_login(req *r, resp *w, const char *username, const char *passw
     store_login_clear(r->db, ukey);
     store_login_forget(r->db, ufail);
     store_login_forget(r->db, ifail);
-    store_login_purge(r->db, now - 24 * 3600);
     store_session_purge(r->db, now, (int64_t)r->cfg->session_idle_minutes * 60, (int64_t)r->cfg->session_max_hours * 3600);
     char token[64], hash[65], csrf[64];
     auth_random_token(token);

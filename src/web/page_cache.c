@@ -1,5 +1,6 @@
 /* Per-thread page-content cache (see page_cache.h). */
 #include "web/page_cache.h"
+#include "core/escape.h"
 #include "config.h"
 #include "web/common.h"
 #include <pthread.h>
@@ -47,11 +48,11 @@ void page_cache_key(const req *r, buf *key)
     char today[11];
     buf_printf(key, "%lld|%d|%lld|%s|%s?", (long long)r->user.id, (int)r->user.role, (long long)r->user.unit_id,
                web_today_iso(r, today), r->path);
-    for (int i = 0; i < r->nqs; i++) {
-        buf_puts(key, r->qs[i].name);
+    for (int i = 0; i < r->nqs; i++) {  /* re-encoded, so no value can forge a separator */
+        esc_url(key, r->qs[i].name);
         buf_putc(key, '=');
-        buf_puts(key, r->qs[i].value);
-        buf_putc(key, '\x1f');          /* a separator no decoded value contains unnoticed */
+        esc_url(key, r->qs[i].value);
+        buf_putc(key, '&');
     }
 }
 

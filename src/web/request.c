@@ -3,6 +3,7 @@
 #include "web/html.h"
 #include "web/router.h"
 #include "core/escape.h"
+#include "core/plan_import.h"
 #include "core/i18n.h"
 #include <stdlib.h>
 #include <string.h>
@@ -88,12 +89,21 @@ static char *disposition_attr(const char *line, size_t n, const char *attr)
     return NULL;
 }
 
-/* Strips any directory part a browser may send ("C:\\x\\a.pdf"). */
+/* Strips any directory part a browser may send ("C:\\x\\a.pdf"); a name that is
+ * then empty, "." or "..", not UTF-8, or holds control characters becomes "tep-dinh-kem". */
 static char *base_name(char *name)
 {
     char *slash = strrchr(name, '/'), *bslash = strrchr(name, '\\');
     char *cut = slash > bslash ? slash : bslash;
     if (cut) memmove(name, cut + 1, strlen(cut + 1) + 1);
+    bool ok = name[0] && strcmp(name, ".") && strcmp(name, "..") && pi_valid_utf8_text(name, strlen(name));
+    for (const unsigned char *p = (const unsigned char *)name; ok && *p; p++)
+        if (*p < 0x20 || *p == 0x7F) ok = false;
+    if (!ok) {
+        char *fallback = strdup("tep-dinh-kem");
+        if (fallback) { free(name); return fallback; }
+        name[0] = '\0';
+    }
     return name;
 }
 
@@ -134,6 +144,8 @@ static int parse_part(const char *p, size_t n, kv *fields, int *nfields, int max
             uploads[(*nuploads)++] = (upload){name, base_name(filename), ctype ? ctype : strdup(""), data, dlen};
             return 0;
         }
+    } else if (memchr(data, '\0', dlen)) {
+        rc = -1;                                    /* a NUL would silently cut the text */
     } else if (*nfields < max_fields) {
         fields[*nfields].name = name;
         fields[*nfields].value = strndup(data, dlen);

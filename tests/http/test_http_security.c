@@ -137,6 +137,32 @@ static void test_period_year_within_plan(void **state)
     c_free(c);
 }
 
+static void test_nul_bytes_never_cut_input(void **state)
+{
+    (void)state;
+    client *anon = c_new(H);
+    /* "%00" is not decoded in paths: no route matches (404), not /tasks. */
+    assert_int_equal(c_get(anon, "/tasks%00/x")->status, 404);
+    c_free(anon);
+    client *c = c_new(H);
+    const char *csrf = c_login_api(c, H_USER_TTRA, H_PASSWORD);
+    assert_non_null(csrf);
+    int64_t task = h_task_id(H, "KH2022", "9");
+    int64_t before = h_updates(H, task);
+    char path[64];
+    snprintf(path, sizeof path, "/api/v1/tasks/%lld/updates", (long long)task);
+    /* a text part carrying a NUL byte is refused, and nothing is stored */
+    static const char body[] = "--B\r\nContent-Disposition: form-data; name=\"status\"\r\n\r\nin_progress\r\n"
+                               "--B\r\nContent-Disposition: form-data; name=\"note\"\r\n\r\nab\0cd\r\n--B--\r\n";
+    char header[96];
+    snprintf(header, sizeof header, "X-CSRF-Token: %s", csrf);
+    const char *const headers[] = {header, NULL};
+    const response *r = c_request(c, "POST", path, "multipart/form-data; boundary=B", body, sizeof body - 1, headers);
+    assert_int_equal(r->status, 400);
+    assert_int_equal(h_updates(H, task), before);
+    c_free(c);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -145,6 +171,7 @@ int main(void)
         cmocka_unit_test(test_group_member_contributes_only),
         cmocka_unit_test(test_password_change_ends_other_sessions),
         cmocka_unit_test(test_period_year_within_plan),
+        cmocka_unit_test(test_nul_bytes_never_cut_input),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
