@@ -32,6 +32,7 @@ struct db {
     int depth;          /* transaction nesting (inner db_txn calls join the outer one) */
     bool dirty;         /* the open transaction has written something */
     bool untracked;     /* writes that change no content (session activity) */
+    bool read_only;     /* the open transaction is a read-only request's (db_read_begin) */
 };
 
 /* Commits that changed data, made by any connection of this process. With each
@@ -237,8 +238,13 @@ db_stmt *db_prepare(db *d, const char *sql)
         d->cache[d->ncache] = (db_stmt){st, d, h};
         return &d->cache[d->ncache++];
     }
-    /* Full: replace one slot in turn, in place, so other slots never move. */
+    /* Full: replace one slot in turn, in place, so other slots never move; a
+     * statement still being stepped is never the one replaced. */
     db_stmt *slot = &d->cache[d->next_evict];
+    for (int tries = 0; tries < STMT_CACHE && sqlite3_stmt_busy(slot->st); tries++) {
+        d->next_evict = (d->next_evict + 1) % STMT_CACHE;
+        slot = &d->cache[d->next_evict];
+    }
     d->next_evict = (d->next_evict + 1) % STMT_CACHE;
     sqlite3_finalize(slot->st);
     *slot = (db_stmt){st, d, h};
@@ -324,6 +330,7 @@ int db_read_begin(db *d)
     db_idle(d);
     if (control(d, "BEGIN") != DB_OK) return DB_ERR;
     d->depth = 1;
+    d->read_only = true;
     return DB_OK;
 }
 
@@ -331,6 +338,7 @@ void db_read_end(db *d)
 {
     if (d->depth != 1) return;
     d->depth = 0;
+    d->read_only = false;
     db_idle(d);
     bool committed = control(d, "COMMIT") == DB_OK;
     if (!committed) control(d, "ROLLBACK");
@@ -353,10 +361,18 @@ void db_idle(db *d)
 
 int db_txn(db *d, bool write, db_txn_fn fn, void *ctx)
 {
-    if (d->depth > 0) {                      /* join the running transaction */
+    if (d->depth > 0) {
+        if (write && d->read_only) {          /* a GET's read transaction cannot safely become a writer */
+            fprintf(stderr, "db: write transaction requested inside a read-only request\n");
+            return DB_ERR;
+        }
+        /* Join the running transaction; a savepoint undoes this part alone if it fails. */
+        if (control(d, "SAVEPOINT nested") != DB_OK) return DB_ERR;
         d->depth++;
         int rc = fn(d, ctx);
         d->depth--;
+        if (rc != DB_OK) control(d, "ROLLBACK TO nested");
+        control(d, "RELEASE nested");
         return rc;
     }
     int rc = DB_BUSY;

@@ -196,15 +196,18 @@ static int load_coords(db *d, task_list *l)
 {
     for (int start = 0; start < l->n; start += 64) {
         int n = l->n - start < 64 ? l->n - start : 64;
+        /* The IN list has one of a few fixed sizes (unused slots bind 0, no task
+         * id), so at most four statement texts reach the statement cache. */
+        int slots = n <= 1 ? 1 : n <= 8 ? 8 : n <= 16 ? 16 : 64;
         buf sql = {0};
         buf_puts(&sql, "SELECT tu.task_id, u.id, u.name FROM task_units tu JOIN units u ON u.id = tu.unit_id "
                        "WHERE tu.task_id IN (?");
-        for (int i = 1; i < n; i++) buf_puts(&sql, ",?");
+        for (int i = 1; i < slots; i++) buf_puts(&sql, ",?");
         buf_puts(&sql, ") ORDER BY tu.task_id, u.kind, u.name");
         db_stmt *s = db_prepare(d, buf_str(&sql));
         buf_free(&sql);
         if (!s) return DB_ERR;
-        for (int i = 0; i < n; i++) db_bind_int(s, i + 1, l->rows[start + i].id);
+        for (int i = 0; i < slots; i++) db_bind_int(s, i + 1, i < n ? l->rows[start + i].id : 0);
         int rc;
         while ((rc = db_step(s)) == DB_ROW) {
             int64_t task = db_col_int(s, 0);
