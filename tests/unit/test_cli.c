@@ -1,0 +1,154 @@
+/* The command line as scripts use it: init --demo, user add/passwd/list,
+ * backup, import plan (--dry-run and real), and configuration errors. Runs the
+ * ASan build of cchc (CCHC_TEST_BIN, set by scripts/run-tests). */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <cmocka.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include "store/db.h"
+
+static char dir[64];
+static const char *bin;
+
+/* Runs "cchc ARGS" with stdin_text on standard input; returns the exit status and
+ * the output (stdout and stderr) in out. */
+static int run(const char *stdin_text, char *out, size_t n, const char *fmt, ...)
+{
+    char args[1024], cmd[1400];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(args, sizeof args, fmt, ap);
+    va_end(ap);
+    snprintf(cmd, sizeof cmd, "printf '%%s' '%s' | %s %s 2>&1", stdin_text ? stdin_text : "", bin, args);
+    FILE *p = popen(cmd, "r");
+    assert_non_null(p);
+    size_t len = fread(out, 1, n - 1, p);
+    out[len] = '\0';
+    int st = pclose(p);
+    return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+}
+
+static int count(const char *db_path, const char *sql)
+{
+    char err[256];
+    db *d = db_open(db_path, err, sizeof err);
+    assert_non_null(d);
+    db_stmt *s = db_prepare(d, sql);
+    assert_non_null(s);
+    assert_int_equal(db_step(s), DB_ROW);
+    int v = (int)db_col_int(s, 0);
+    db_close(d);
+    return v;
+}
+
+static int setup(void **state)
+{
+    (void)state;
+    bin = getenv("CCHC_TEST_BIN");
+    if (!bin) bin = "build/asan/cchc";
+    snprintf(dir, sizeof dir, "/tmp/cchc-cli-XXXXXX");
+    return mkdtemp(dir) ? 0 : -1;
+}
+
+static int teardown(void **state)
+{
+    (void)state;
+    char cmd[128];
+    snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
+    return system(cmd) == 0 ? 0 : -1;
+}
+
+static void test_init_demo_and_users(void **state)
+{
+    (void)state;
+    char out[8192], path[128];
+    assert_int_equal(run(NULL, out, sizeof out, "init --data %s --demo", dir), 0);
+    assert_non_null(strstr(out, "vanphong"));
+    snprintf(path, sizeof path, "%s/demo-accounts.txt", dir);
+    struct stat st;
+    assert_int_equal(stat(path, &st), 0);
+    assert_int_equal(st.st_mode & 0777, 0600);
+    assert_int_equal(run("mat-khau-dai-2026\n", out, sizeof out, "user add canbo.tt --role unit --unit TTRA --password-stdin --data %s", dir), 0);
+    assert_int_equal(run("mat-khau-dai-2026\n", out, sizeof out, "user add canbo.tt --role unit --unit TTRA --password-stdin --data %s", dir), 2);
+    assert_non_null(strstr(out, "already exists"));
+    assert_int_equal(run("mat-khau-dai-2026\n", out, sizeof out, "user add x1 --role boss --password-stdin --data %s", dir), 2);
+    assert_int_equal(run("ngan\n", out, sizeof out, "user add khac --role viewer --password-stdin --data %s", dir), 2);
+    assert_int_equal(run("mat-khau-dai-2026\n", out, sizeof out, "user add \"a b\" --role viewer --password-stdin --data %s", dir), 2);
+    assert_int_equal(run(NULL, out, sizeof out, "user list --data %s", dir), 0);
+    assert_non_null(strstr(out, "canbo.tt"));
+    assert_int_equal(run("mat-khau-moi-2026\n", out, sizeof out, "user passwd canbo.tt --password-stdin --data %s", dir), 0);
+    assert_int_equal(run(NULL, out, sizeof out, "user passwd canbo.tt --data %s", dir), 2);   /* --password-stdin is required */
+}
+
+static void test_backup_is_private_and_complete(void **state)
+{
+    (void)state;
+    char out[4096], copy[128], live[128];
+    snprintf(copy, sizeof copy, "%s/copy.db", dir);
+    snprintf(live, sizeof live, "%s/cchc.db", dir);
+    assert_int_equal(run(NULL, out, sizeof out, "backup %s --data %s", copy, dir), 0);
+    struct stat st;
+    assert_int_equal(stat(copy, &st), 0);
+    assert_int_equal(st.st_mode & 0777, 0600);
+    assert_int_equal(count(copy, "SELECT COUNT(*) FROM tasks"), count(live, "SELECT COUNT(*) FROM tasks"));
+    assert_true(count(copy, "SELECT COUNT(*) FROM users") >= 7);
+}
+
+static void test_import_dry_run_and_apply(void **state)
+{
+    (void)state;
+    char out[8192], csv[128], live[128];
+    snprintf(live, sizeof live, "%s/cchc.db", dir);
+    snprintf(csv, sizeof csv, "%s/bad.csv", dir);
+    FILE *f = fopen(csv, "w");
+    assert_non_null(f);
+    fputs("plan_code,area_no,area_title,number,title,lead_unit,coordinating_units,product,deadline_text\n"
+          "KH2022,II,Cải cách thể chế,90,Nhiệm vụ A,KHONG_CO,,Báo cáo,Quý IV/2022\n"
+          "KH2022,II,Cải cách thể chế,91,Nhiệm vụ B,TTRA,,Báo cáo,31/02/2022\n", f);
+    fclose(f);
+    int before = count(live, "SELECT COUNT(*) FROM tasks");
+    assert_int_equal(run(NULL, out, sizeof out, "import plan %s --data %s", csv, dir), 2);
+    assert_non_null(strstr(out, "line 2, lead_unit"));              /* each problem with its line */
+    assert_non_null(strstr(out, "KHONG_CO"));
+    assert_non_null(strstr(out, "line 3, deadline_text"));
+    assert_int_equal(count(live, "SELECT COUNT(*) FROM tasks"), before);
+    snprintf(csv, sizeof csv, "%s/good.csv", dir);
+    f = fopen(csv, "w");
+    assert_non_null(f);
+    fputs("plan_code,area_no,area_title,number,title,lead_unit,coordinating_units,product,deadline_text\n"
+          "KH2022,II,Cải cách thể chế,92,Nhiệm vụ C,TTRA,VP,Báo cáo,Quý IV/2022\n", f);
+    fclose(f);
+    assert_int_equal(run(NULL, out, sizeof out, "import plan %s --dry-run --data %s", csv, dir), 0);
+    assert_int_equal(count(live, "SELECT COUNT(*) FROM tasks"), before);
+    assert_int_equal(run(NULL, out, sizeof out, "import plan %s --data %s", csv, dir), 0);
+    assert_int_equal(count(live, "SELECT COUNT(*) FROM tasks"), before + 1);
+}
+
+static void test_configuration_errors(void **state)
+{
+    (void)state;
+    char out[2048];
+    assert_int_equal(run(NULL, out, sizeof out, "--set limits.max_upload=abc user list --data %s", dir), 2);
+    assert_non_null(strstr(out, "max_upload"));
+    assert_int_equal(run(NULL, out, sizeof out, "--set nosuch.key=1 user list --data %s", dir), 2);
+    assert_int_equal(run(NULL, out, sizeof out, "--config /nonexistent.conf user list --data %s", dir), 2);
+    assert_int_equal(run(NULL, out, sizeof out, "serve --listen nowhere --data %s", dir), 2);
+    assert_int_equal(run(NULL, out, sizeof out, "--help"), 0);
+    assert_non_null(strstr(out, "calendar"));
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_init_demo_and_users),
+        cmocka_unit_test(test_backup_is_private_and_complete),
+        cmocka_unit_test(test_import_dry_run_and_apply),
+        cmocka_unit_test(test_configuration_errors),
+    };
+    return cmocka_run_group_tests(tests, setup, teardown);
+}
