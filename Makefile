@@ -78,7 +78,7 @@ run: deps build/cchc
 	  sed 's/^/  /' var/demo-accounts.txt 2>/dev/null; else build/cchc init --data var --demo; fi
 	build/cchc serve --data var
 
-unit: $(UNIT_BIN)
+unit: $(UNIT_BIN) build/asan/cchc
 	@scripts/run-tests unit $(UNIT_BIN)
 
 http: $(HTTP_BIN) build/asan/cchc build/cchc
