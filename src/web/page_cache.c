@@ -3,6 +3,7 @@
 #include "core/escape.h"
 #include "config.h"
 #include "web/common.h"
+#include "web/html.h"
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
@@ -89,4 +90,22 @@ void page_cache_put(const req *r, const char *key, const char *content, size_t l
     free(victim->key);
     free(victim->content);
     *victim = (entry){k, v, len, r->gen, ++c->clock};
+}
+
+bool page_cache_serve(req *r, resp *w, const char *title, page_render_fn render, void *ctx)
+{
+    buf key = {0}, content = {0};
+    page_cache_key(r, &key);
+    bool hit = page_cache_get(r, buf_str(&key), &content), ok = hit;
+    if (!ok && (ok = render(r, &content, ctx)))
+        page_cache_put(r, buf_str(&key), content.data, content.len);
+    if (ok) {
+        resp_header(w, "X-Cache", hit ? "hit" : "miss");
+        page_begin(r, w, title);
+        buf_add(&w->body, buf_str(&content), content.len);
+        page_end(r, w);
+    }
+    buf_free(&key);
+    buf_free(&content);
+    return ok;
 }

@@ -15,4 +15,10 @@ void page_cache_key(const req *r, buf *key);
 bool page_cache_get(const req *r, const char *key, buf *out);
 /* Stores content for key at r's generation (replacing the least recently used entry). */
 void page_cache_put(const req *r, const char *key, const char *content, size_t len);
+/* Renders content into b; false when it cannot (nothing is cached then). */
+typedef bool (*page_render_fn)(req *r, buf *b, void *ctx);
+/* Serves a whole page titled title whose <main> content comes from the cache when
+ * current, or from render (then cached). Sets X-Cache: hit|miss. False when
+ * render failed; w is then untouched for the caller's error. */
+bool page_cache_serve(req *r, resp *w, const char *title, page_render_fn render, void *ctx);
 #endif

@@ -4,6 +4,7 @@
 #include "web/handlers.h"
 #include "web/common.h"
 #include "web/html.h"
+#include "web/page_cache.h"
 #include "calendar_current.h"
 #include "core/i18n.h"
 #include "core/lunar.h"
@@ -88,23 +89,13 @@ static void short_list(req *r, buf *b, int64_t plan, const char *title, const ch
     task_list_free(&l);
 }
 
-void h_dashboard(req *r, resp *w)
+/* The dashboard's content for the chosen plan (*ctx: the requested plan id or 0). */
+static bool dashboard_content(req *r, buf *b, void *ctx)
 {
-    const char *q = req_query(r, "plan");
-    int64_t want = 0;
-    if (q && *q && !parse_int64_strict(q, 1, INT64_MAX, &want)) {
-        resp_error(r, w, 400, "invalid_parameter", _("Mã kế hoạch không hợp lệ."), "plan");
-        return;
-    }
     plan_row *plans;
     int n;
-    if (store_plan_list(r->db, false, false, &plans, &n) != DB_OK) {
-        resp_error(r, w, 500, "internal", _("Không đọc được kế hoạch."), NULL);
-        return;
-    }
-    int64_t plan = choose_plan(r, want, plans, n);
-    buf *b = &w->body;
-    page_begin(r, w, _("Tổng quan"));
+    if (store_plan_list(r->db, false, false, &plans, &n) != DB_OK) return false;
+    int64_t plan = choose_plan(r, *(int64_t *)ctx, plans, n);
     html_printf(b, "<h1>%s</h1><form method=\"get\" action=\"/\" class=\"filters\"><label>%s<select name=\"plan\">", _("Tổng quan"), _("Kế hoạch"));
     for (int i = 0; i < n; i++)
         html_printf(b, "<option value=\"%D\"%s>%s</option>", plans[i].id, plans[i].id == plan ? " selected" : "", plans[i].title);
@@ -112,8 +103,7 @@ void h_dashboard(req *r, resp *w)
     plan_rows_free(plans, n);
     if (!plan) {
         html_printf(b, "<p>%s</p>", _("Chưa có kế hoạch nào. Quản trị viên có thể nhập kế hoạch từ tệp CSV."));
-        page_end(r, w);
-        return;
+        return true;
     }
     char today[11], soon[11], vn[11];
     int32_t t = web_today(r);
@@ -122,11 +112,10 @@ void h_dashboard(req *r, resp *w)
     html_printf(b, "<p class=\"muted\">%s %s (%s). %s %d %s.</p>", _("Hôm nay"), cal_format_vn(t, vn), cal_weekday_name_vi(t),
                 _("\"Sắp đến hạn\" nghĩa là trong"), r->cfg->due_soon_days, _("ngày làm việc tới"));
     plan_stats s;
-    if (store_plan_stats(r->db, plan, today, soon, &s) == DB_OK) {
-        status_cards(b, plan, &s);
-        progress_table(b, plan, _("Tiến độ theo lĩnh vực"), "area", s.areas, s.nareas);
-        progress_table(b, plan, _("Tiến độ theo đơn vị chủ trì"), "unit", s.units, s.nunits);
-    }
+    if (store_plan_stats(r->db, plan, today, soon, &s) != DB_OK) { plan_stats_free(&s); return false; }
+    status_cards(b, plan, &s);
+    progress_table(b, plan, _("Tiến độ theo lĩnh vực"), "area", s.areas, s.nareas);
+    progress_table(b, plan, _("Tiến độ theo đơn vị chủ trì"), "unit", s.units, s.nunits);
     plan_stats_free(&s);
     task_filter f = {.plan_id = plan, .status = -1, .open_only = true, .due_before = today};
     short_list(r, b, plan, _("Nhiệm vụ quá hạn"), "overdue", &f);
@@ -134,5 +123,17 @@ void h_dashboard(req *r, resp *w)
     char title[128];
     snprintf(title, sizeof title, _("Đến hạn trong %d ngày làm việc tới"), r->cfg->due_soon_days);
     short_list(r, b, plan, title, "due_soon", &f);
-    page_end(r, w);
+    return true;
+}
+
+void h_dashboard(req *r, resp *w)
+{
+    const char *q = req_query(r, "plan");
+    int64_t want = 0;
+    if (q && *q && !parse_int64_strict(q, 1, INT64_MAX, &want)) {
+        resp_error(r, w, 400, "invalid_parameter", _("Mã kế hoạch không hợp lệ."), "plan");
+        return;
+    }
+    if (!page_cache_serve(r, w, _("Tổng quan"), dashboard_content, &want))
+        resp_error(r, w, 500, "internal", _("Không đọc được số liệu tổng quan."), NULL);
 }

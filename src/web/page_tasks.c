@@ -194,15 +194,21 @@ static void pager(buf *b, const char *path, const filter_args *a, const task_lis
     buf_free(&qs);
 }
 
+typedef struct {
+    const char *title, *path;
+    filter_args *a;
+} list_view;
+
 /* Renders the list's content into b; false when the tasks cannot be read. */
-static bool list_content(req *r, buf *b, const char *title, const char *path, filter_args *a)
+static bool list_content(req *r, buf *b, void *ctx)
 {
+    list_view *v = ctx;
     task_list l;
-    if (store_task_find(r->db, &a->f, &l) != DB_OK) return false;
-    html_printf(b, "<h1>%s</h1>", title);
-    filter_form(r, b, a, path, a->f.involved_unit_id == 0);
+    if (store_task_find(r->db, &v->a->f, &l) != DB_OK) return false;
+    html_printf(b, "<h1>%s</h1>", v->title);
+    filter_form(r, b, v->a, v->path, v->a->f.involved_unit_id == 0);
     task_table(r, b, &l, false);
-    pager(b, path, a, &l);
+    pager(b, v->path, v->a, &l);
     task_list_free(&l);
     return true;
 }
@@ -210,21 +216,9 @@ static bool list_content(req *r, buf *b, const char *title, const char *path, fi
 /* The list page; its content is served from the page cache while the data is unchanged. */
 static void list_page(req *r, resp *w, const char *title, const char *path, filter_args *a)
 {
-    buf key = {0}, content = {0};
-    page_cache_key(r, &key);
-    bool hit = page_cache_get(r, buf_str(&key), &content), ok = hit;
-    if (!ok && (ok = list_content(r, &content, title, path, a)))
-        page_cache_put(r, buf_str(&key), content.data, content.len);
-    resp_header(w, "X-Cache", hit ? "hit" : "miss");
-    if (ok) {
-        page_begin(r, w, title);
-        buf_add(&w->body, buf_str(&content), content.len);
-        page_end(r, w);
-    } else {
+    list_view v = {title, path, a};
+    if (!page_cache_serve(r, w, title, list_content, &v))
         resp_error(r, w, 500, "internal", _("Không đọc được danh sách nhiệm vụ."), NULL);
-    }
-    buf_free(&key);
-    buf_free(&content);
 }
 
 void h_task_list(req *r, resp *w)

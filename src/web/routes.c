@@ -20,7 +20,7 @@ const route ROUTES[] = {
     {"POST", "/profile/password",                h_profile_password,      CAP_LOGGED_IN,      H, CSRF,       BODY_DEFAULT, "Change own password", false},
     {"POST", "/profile/tokens",                  h_profile_token_add,     CAP_LOGGED_IN,      H, CSRF,       BODY_DEFAULT, "Create an API token", false},
     {"POST", "/profile/tokens/{id}/revoke",      h_profile_token_revoke,  CAP_LOGGED_IN,      H, CSRF,       BODY_DEFAULT, "Revoke an API token", false},
-    {"GET",  "/",                                h_dashboard,             CAP_READ_INTERNAL,  H, NOCSRF,     BODY_DEFAULT, "Dashboard", false},
+    {"GET",  "/",                                h_dashboard,             CAP_READ_INTERNAL,  H, NOCSRF,     BODY_DEFAULT, "Dashboard", true},
     {"GET",  "/tasks",                           h_task_list,             CAP_READ_INTERNAL,  H, NOCSRF,     BODY_DEFAULT, "Task list with filters", true},
     {"GET",  "/my",                              h_my_tasks,              CAP_READ_INTERNAL,  H, NOCSRF,     BODY_DEFAULT, "Tasks of the user's unit", true},
     {"GET",  "/tasks/{id}",                      h_task_view,             CAP_READ_INTERNAL,  H, NOCSRF,     BODY_DEFAULT, "Task and timeline", false},

@@ -105,12 +105,44 @@ static void test_other_user_gets_own_list(void **state)
     c_free(tccb);
 }
 
+/* The number on the dashboard's "Hoàn thành" card. */
+static int done_card(client *c, const char *path)
+{
+    const response *r = c_get(c, path);
+    assert_int_equal(r->status, 200);
+    const char *p = strstr(r->body, "status=done\"><b>");
+    assert_non_null(p);
+    return atoi(p + strlen("status=done\"><b>"));
+}
+
+static void test_dashboard_cached_until_an_update(void **state)
+{
+    (void)state;
+    client *office = c_new(H), *ttra = c_new(H);
+    assert_int_equal(c_login_html(office, H_USER_OFFICE, H_PASSWORD), 303);
+    const char *csrf = c_login_api(ttra, H_USER_TTRA, H_PASSWORD);
+    char path[48];
+    snprintf(path, sizeof path, "/?plan=%lld", (long long)h_plan_id(H, "KH2022"));
+    int before = done_card(office, path);
+    assert_int_equal(done_card(office, path), before);
+    assert_true(last_was_hit(office));
+    int64_t task = h_task_id(H, "KH2022", "10");                     /* led by TTRA */
+    char upd[64];
+    snprintf(upd, sizeof upd, "/api/v1/tasks/%lld/updates", (long long)task);
+    assert_int_equal(c_post_json(ttra, "POST", upd, "{\"status\":\"done\",\"note\":\"Xong\"}", csrf)->status, 201);
+    assert_int_equal(done_card(office, path), before + 1);
+    assert_false(last_was_hit(office));
+    c_free(office);
+    c_free(ttra);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_update_through_server_refreshes_list),
         cmocka_unit_test(test_write_by_another_process_refreshes_list),
         cmocka_unit_test(test_other_user_gets_own_list),
+        cmocka_unit_test(test_dashboard_cached_until_an_update),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
