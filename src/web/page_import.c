@@ -218,7 +218,9 @@ static void deadline_cell(buf *b, const pi_row *row)
     if (x->start.y) snprintf(iso_s, sizeof iso_s, "%04d-%02d-%02d", x->start.y, x->start.m, x->start.d);
     if (x->due.y) snprintf(iso_d, sizeof iso_d, "%04d-%02d-%02d", x->due.y, x->due.m, x->due.d);
     if (row->needs_date) html_printf(b, "<br><span class=\"badge needs_date\">%s</span>", _("cần người đặt ngày"));
-    else if (x->kind == DLX_EVENT) html_printf(b, "<br><span class=\"muted\">%s %s</span>", _("theo sự kiện:"), x->event_source);
+    else if (x->kind == DLX_EVENT && x->event_source[0])
+        html_printf(b, "<br><span class=\"muted\">%s %s</span>", _("chờ chỉ đạo của"), x->event_source);
+    else if (x->kind == DLX_EVENT) html_printf(b, "<br><span class=\"muted\">%s</span>", _("chờ chỉ đạo"));
     else if (x->kind == DLX_RECURRING) html_printf(b, "<br><span class=\"muted\">%s %s</span>", _("định kỳ:"), dlx_every_name(x->every));
     else if (x->kind == DLX_RANGE && iso_s[0]) html_printf(b, "<br><span class=\"muted\">%s – %s</span>", fmt_date(iso_s, s), fmt_date(iso_d, d));
     else if (iso_d[0]) html_printf(b, "<br><span class=\"muted\">%s %s</span>", _("hạn"), fmt_date(iso_d, d));
