@@ -21,7 +21,7 @@ SUP_OBJ   := $(patsubst %.c,build/asan/%.o,$(TEST_SUPPORT))
 UNIT_BIN  := $(patsubst tests/unit/%.c,build/asan/tests/%,$(UNIT_SRC))
 HTTP_BIN  := $(patsubst tests/http/%.c,build/asan/tests/%,$(HTTP_SRC))
 
-.PHONY: all run test unit http browser bench fuzz deps clean
+.PHONY: all run test unit http browser bench fuzz deps clean pot
 all: build/cchc
 
 deps:
@@ -99,6 +99,13 @@ bench: build/cchc
 
 fuzz:
 	@tests/fuzz/run
+
+# The message template for translators (English and others): po/cchc.pot.
+pot:
+	@scripts/deps i18n
+	@mkdir -p po
+	xgettext --from-code=UTF-8 -k_ -kN_ -c -s --package-name=cchc -o po/cchc.pot $(SRC) src/main.c
+	@echo "po/cchc.pot: $$(grep -c '^msgid' po/cchc.pot) messages"
 
 clean:
 	rm -rf build

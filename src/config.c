@@ -81,7 +81,7 @@ static int set_str(char *out, size_t n, const char *v)
 /* The settings, each in its section. */
 typedef enum { K_LISTEN, K_DATA, K_BASE_URL, K_HTTPS, K_THREADS, K_ACCESS_LOG, K_AGENCY, K_MAX_UPLOAD, K_MAX_FORM,
                K_MAX_URL, K_CONN_MEMORY, K_MAX_CONNECTIONS, K_PER_IP, K_TIMEOUT, K_SESSION_IDLE, K_SESSION_MAX,
-               K_LOGIN_FAILURES, K_LOGIN_IP_FAILURES, K_DUE_SOON_DAYS, K_TODAY, K_OFFICE_HOURS } setting;
+               K_LOGIN_FAILURES, K_LOGIN_IP_FAILURES, K_DUE_SOON_DAYS, K_TODAY, K_OFFICE_HOURS, K_LOCALE_DIR } setting;
 
 static const struct { const char *section, *name; setting key; } settings[] = {
     {"server", "listen", K_LISTEN},
@@ -105,6 +105,7 @@ static const struct { const char *section, *name; setting key; } settings[] = {
     {"plans", "due_soon_days", K_DUE_SOON_DAYS},
     {"plans", "today", K_TODAY},
     {"calendar", "office_hours", K_OFFICE_HOURS},
+    {"ui", "locale_dir", K_LOCALE_DIR},
 };
 
 /* Finds the setting for "section.name", or a bare "name" (any section; "agency"
@@ -157,6 +158,7 @@ int config_set(config *c, const char *key, const char *v, char *err, size_t errl
     case K_LOGIN_IP_FAILURES: rc = set_int(&c->login_ip_failures, v, 1, 100000); break;
     case K_DUE_SOON_DAYS: rc = set_int(&c->due_soon_days, v, 1, 365); break;
     case K_TODAY: rc = set_today(c->today, sizeof c->today, v); break;
+    case K_LOCALE_DIR: rc = set_str(c->locale_dir, sizeof c->locale_dir, v); break;
     case K_OFFICE_HOURS: {
         cal_office_hours h;
         rc = cal_parse_office_hours(v, &h) ? set_str(c->office_hours, sizeof c->office_hours, v) : -1;

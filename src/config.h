@@ -27,6 +27,7 @@ typedef struct config {
     char today[16];            /* [plans] today = "" (fixed date for demos/tests, YYYY-MM-DD) */
     bool access_log;           /* [server] access_log = true */
     char office_hours[64];     /* [calendar] office_hours = 07:30-11:30,13:30-17:00 */
+    char locale_dir[256];      /* [ui] locale_dir = "" (translations: DIR/<lang>/LC_MESSAGES/cchc.mo; empty: Vietnamese only) */
 } config;
 
 /* Fills c with the built-in defaults. */

@@ -1,5 +1,6 @@
 /* cchc — command-line entry point: serve | init | import | calendar | user | backup. */
 #include "cli.h"
+#include "core/i18n.h"
 #include "calendar_default.h"
 #include "config.h"
 #include "core/model.h"
@@ -318,6 +319,8 @@ int main(int argc, char **argv)
     }
     cal_office_hours hours;
     if (cal_parse_office_hours(cfg.office_hours, &hours)) cal_set_office_hours(&hours);
+    if (cfg.locale_dir[0] && !i18n_enable(cfg.locale_dir))       /* language from LANGUAGE / LC_MESSAGES */
+        fprintf(stderr, "cchc: cannot use translations in %s\n", cfg.locale_dir);
     if (argc < 2) { fputs(USAGE, stderr); return 2; }
     const char *cmd = argv[1];
     argc--; argv++;
