@@ -7,6 +7,7 @@
  *   cum[i]  = number of working days among the first i days of the range;
  *   work[c] = offset of the c-th working day (0-based). */
 #include "core/calendar.h"
+#include "core/csv.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -14,8 +15,6 @@
 #include <string.h>
 
 #define NYEARS (CAL_MAX_YEAR - CAL_MIN_YEAR + 1)
-#define MAX_FIELDS 12
-#define MAX_RECORD 2048
 #define MAX_OCCASION_DAYS 16
 
 static const char COMP_SOURCE[] = "BLLĐ 2019 Điều 111(3)";
@@ -222,89 +221,33 @@ int cal_working_minutes_per_day(const cal_calendar *cal)
     return cal->minutes_per_day;
 }
 
-/* ---- CSV reading ------------------------------------------------------------ */
+/* ---- CSV reading (core/csv.h, with '#' comment lines) ------------------------ */
 
-typedef struct {
-    const char *p;
-    int line;        /* line number of the next character */
-    int record_line; /* line where the last record started */
-} csv_reader;
-
-/* Skips blank lines and '#' comment lines. */
-static void csv_skip_ignorable(csv_reader *r)
+/* Opens text and checks that its header has exactly the expected columns. */
+static bool csv_expect_header(builder *b, csv_reader *r, const char *text, const char *file,
+                              const char *const *cols, int ncols)
 {
-    for (;;) {
-        const char *q = r->p;
-        while (*q == ' ' || *q == '\t' || *q == '\r') q++;
-        if (*q == '\n') {
-            r->p = q + 1;
-            r->line++;
-        } else if (*q == '#') {
-            while (*q && *q != '\n') q++;
-            r->p = *q ? q + 1 : q;
-            if (*q) r->line++;
-        } else {
-            return;
-        }
-    }
-}
-
-/* Reads one record into buf, pointing fields at its parts. Returns the field
- * count, 0 at end of input, -1 on a malformed or oversized record. */
-static int csv_read(csv_reader *r, char *buf, size_t buflen, char **fields, int maxf)
-{
-    csv_skip_ignorable(r);
-    if (*r->p == '\0') return 0;
-    r->record_line = r->line;
-    size_t n = 0;
-    int nf = 0;
-    bool quoted = false;
-    fields[nf++] = buf;
-    for (;;) {
-        char c = *r->p;
-        if (c == '\0') {
-            if (quoted) return -1;
-            break;
-        }
-        r->p++;
-        if (quoted) {
-            if (c == '"') {
-                if (*r->p == '"') r->p++;
-                else { quoted = false; continue; }
-            } else if (c == '\n') {
-                r->line++;
-            }
-        } else if (c == '"') {
-            quoted = true;
-            continue;
-        } else if (c == ',') {
-            if (n + 1 >= buflen || nf == maxf) return -1;
-            buf[n++] = '\0';
-            fields[nf++] = buf + n;
-            continue;
-        } else if (c == '\n') {
-            r->line++;
-            break;
-        } else if (c == '\r') {
-            continue;
-        }
-        if (n + 1 >= buflen) return -1;
-        buf[n++] = c;
-    }
-    buf[n] = '\0';
-    return nf;
-}
-
-/* Checks that the header record has exactly the expected columns. */
-static bool csv_expect_header(builder *b, csv_reader *r, const char *file, const char *const *cols,
-                              int ncols)
-{
-    char buf[MAX_RECORD];
-    char *f[MAX_FIELDS];
-    int nf = csv_read(r, buf, sizeof buf, f, MAX_FIELDS);
-    bool ok = nf == ncols;
-    for (int i = 0; ok && i < ncols; i++) ok = strcmp(f[i], cols[i]) == 0;
+    csv_open(r, text, strlen(text));
+    r->comment_char = '#';
+    bool ok = csv_next(r) == CSV_RECORD && r->nfields == ncols;
+    for (int i = 0; ok && i < ncols; i++) ok = strcmp(r->fields[i], cols[i]) == 0;
     if (!ok) return fail(b, "%s line %d: expected header starting with \"%s\"", file, r->record_line, cols[0]);
+    return true;
+}
+
+/* Reads every data record of an opened file into add(b, fields, line); false on
+ * the first malformed record or rejected row (b says why). */
+static bool csv_each_row(builder *b, csv_reader *r, const char *file, int ncols,
+                         bool (*add)(builder *b, char **f, int line))
+{
+    csv_status st;
+    while ((st = csv_next(r)) != CSV_END) {
+        if (st == CSV_ERROR) return fail(b, "%s line %d: %s", file, r->error_line, csv_error_text(r->error));
+        if (r->nfields != ncols) return fail(b, "%s line %d: expected %d fields", file, r->record_line, ncols);
+        char *f[CSV_MAX_COLUMNS];
+        for (int i = 0; i < ncols; i++) f[i] = (char *)r->fields[i];
+        if (!add(b, f, r->record_line)) return false;
+    }
     return true;
 }
 
@@ -361,16 +304,10 @@ static bool load_rules(builder *b, const char *text)
     static const char *const cols[] = {"id", "type", "month", "day", "days", "name",
                                        "effective_from", "enabled", "applies_to", "source"};
     if (!text) return true;
-    csv_reader r = {text, 1, 1};
-    if (!csv_expect_header(b, &r, "rules.csv", cols, 10)) return false;
-    char buf[MAX_RECORD];
-    char *f[MAX_FIELDS];
-    int nf;
-    while ((nf = csv_read(&r, buf, sizeof buf, f, MAX_FIELDS)) != 0) {
-        if (nf != 10) return fail(b, "rules.csv line %d: expected 10 fields", r.record_line);
-        if (!add_rule(b, f, r.record_line)) return false;
-    }
-    return true;
+    csv_reader r;
+    bool ok = csv_expect_header(b, &r, text, "rules.csv", cols, 10) && csv_each_row(b, &r, "rules.csv", 10, add_rule);
+    csv_close(&r);
+    return ok;
 }
 
 /* ---- Official rows ---------------------------------------------------------- */
@@ -414,16 +351,10 @@ static bool load_official(builder *b, const char *text)
 {
     static const char *const cols[] = {"date", "kind", "name", "source"};
     if (!text) return true;
-    csv_reader r = {text, 1, 1};
-    if (!csv_expect_header(b, &r, "official.csv", cols, 4)) return false;
-    char buf[MAX_RECORD];
-    char *f[MAX_FIELDS];
-    int nf;
-    while ((nf = csv_read(&r, buf, sizeof buf, f, MAX_FIELDS)) != 0) {
-        if (nf != 4) return fail(b, "official.csv line %d: expected 4 fields", r.record_line);
-        if (!add_official_row(b, f, r.record_line)) return false;
-    }
-    return true;
+    csv_reader r;
+    bool ok = csv_expect_header(b, &r, text, "official.csv", cols, 4) && csv_each_row(b, &r, "official.csv", 4, add_official_row);
+    csv_close(&r);
+    return ok;
 }
 
 /* ---- Deriving holidays from rules ------------------------------------------ */

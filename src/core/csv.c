@@ -135,9 +135,17 @@ static void field_end(csv_reader *r, size_t start, size_t *offsets)
     offsets[r->nfields++] = start;
 }
 
+/* Skips blank lines and, when enabled, comment lines. */
 static void skip_blank_lines(csv_reader *r)
 {
-    while (at_line_break(r)) skip_line_break(r);
+    for (;;) {
+        if (at_line_break(r)) { skip_line_break(r); continue; }
+        if (r->comment_char && r->pos < r->len && r->text[r->pos] == r->comment_char) {
+            while (r->pos < r->len && !at_line_break(r)) r->pos++;
+            continue;
+        }
+        return;
+    }
 }
 
 csv_status csv_next(csv_reader *r)

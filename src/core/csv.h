@@ -6,7 +6,8 @@
  * a quoted field is one quote; quoted fields may hold commas and line breaks
  * (a CRLF inside a quoted field is returned as LF); records end with LF, CRLF
  * or a lone CR; an optional UTF-8 BOM at the start is skipped; blank lines are
- * skipped; a missing final line break is fine. Limits: CSV_MAX_FIELD bytes per
+ * skipped; a missing final line break is fine. With comment_char set, lines
+ * starting with it (outside a quoted field) are skipped too. Limits: CSV_MAX_FIELD bytes per
  * field and CSV_MAX_COLUMNS fields per record.
  *
  * Usage:
@@ -49,6 +50,8 @@ typedef struct {
     csv_error error;
     int error_line;                       /* line where the problem was found */
     int error_column;                     /* 1-based field index of the problem (0 if none) */
+    /* options (set after csv_open) */
+    int comment_char;                     /* a record starting with it is skipped ('#'); 0: none */
     /* storage */
     char *data;
     size_t data_len, data_cap;

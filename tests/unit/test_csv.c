@@ -234,9 +234,30 @@ static void test_error_line_inside_multiline_record(void **state)
     csv_close(&r);
 }
 
+static void test_comment_lines(void **state)
+{
+    (void)state;
+    const char *text = "# a comment with a \"quote\", and a comma\na,b\n#x,y\n\"#not a comment\",c\n";
+    csv_reader r;
+    csv_open(&r, text, strlen(text));
+    r.comment_char = '#';
+    assert_int_equal(csv_next(&r), CSV_RECORD);
+    assert_int_equal(r.record_line, 2);
+    assert_string_equal(r.fields[0], "a");
+    assert_int_equal(csv_next(&r), CSV_RECORD);
+    assert_int_equal(r.record_line, 4);
+    assert_string_equal(r.fields[0], "#not a comment");
+    assert_int_equal(csv_next(&r), CSV_END);
+    csv_close(&r);
+    csv_open(&r, text, strlen(text));                 /* without the option: the first line is an error */
+    assert_int_equal(csv_next(&r), CSV_ERROR);
+    csv_close(&r);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_comment_lines),
         cmocka_unit_test(test_simple_records_and_lines),
         cmocka_unit_test(test_quoted_fields),
         cmocka_unit_test(test_embedded_newlines_keep_record_line),
