@@ -1,5 +1,6 @@
 /* cli_calendar.c — `cchc calendar ...` subcommands: the bundled calendar, or
  * with --db FILE the calendar with the admin edits stored in that database. */
+#include "core/number.h"
 #include "cli_calendar.h"
 
 #include <errno.h>
@@ -121,14 +122,6 @@ static bool parse_args(int argc, char **argv, cli_args *a, const char **bad)
     return true;
 }
 
-static bool parse_int(const char *s, int lo, int hi, int *out)
-{
-    char *end;
-    long v = strtol(s, &end, 10);
-    if (!*s || *end || v < lo || v > hi) return false;
-    *out = (int)v;
-    return true;
-}
 
 /* The calendar a command counts on. */
 static const cal_calendar *calendar_of(const cli_args *a)
@@ -179,8 +172,8 @@ static int cmd_to_solar(const cli_args *a)
     int32_t jdn;
     char out[11];
     if (a->npos != 3) return usage_error("to-solar", "expected YYYY M D");
-    if (!parse_int(a->pos[0], LUNAR_MIN_YEAR, LUNAR_MAX_YEAR, &y) || !parse_int(a->pos[1], 1, 12, &m)
-        || !parse_int(a->pos[2], 1, 30, &d))
+    if (!parse_int_strict(a->pos[0], LUNAR_MIN_YEAR, LUNAR_MAX_YEAR, &y) || !parse_int_strict(a->pos[1], 1, 12, &m)
+        || !parse_int_strict(a->pos[2], 1, 30, &d))
         return invalid("to-solar", "expected lunar year 1900–2199, month 1–12, day 1–30", a->pos[0]);
     if (!lunar_to_jdn(y, m, d, a->leap, &jdn)) {
         fprintf(stderr, "cchc calendar to-solar: lunar date %d/%d%s/%d does not exist\n", d, m,
@@ -196,7 +189,7 @@ static int cmd_tet(const cli_args *a)
     int y;
     char out[11];
     if (a->npos != 1) return usage_error("tet", "expected a year");
-    if (!parse_int(a->pos[0], LUNAR_MIN_YEAR, LUNAR_MAX_YEAR, &y))
+    if (!parse_int_strict(a->pos[0], LUNAR_MIN_YEAR, LUNAR_MAX_YEAR, &y))
         return invalid("tet", "expected a year 1900–2199", a->pos[0]);
     printf("%s\n", cal_format_iso(lunar_tet_jdn(y), out));
     return 0;
@@ -269,7 +262,7 @@ static int cmd_add(const cli_args *a)
     dl_deadline d;
     if (a->npos != 2) return usage_error("add", "expected DATE N");
     if (!receipt_moment(a->pos[0], a->at, &start)) return invalid("add", "not a date/time", a->pos[0]);
-    if (!parse_int(a->pos[1], 0, 100000, &n)) return invalid("add", "N must be 0…100000", a->pos[1]);
+    if (!parse_int_strict(a->pos[1], 0, 100000, &n)) return invalid("add", "N must be 0…100000", a->pos[1]);
     d = dl_make(calendar_of(a), start, (dl_duration){a->hours ? DL_UNIT_WORKING_HOURS : DL_UNIT_WORKING_DAYS, n});
     if (!make_rule(a, &d.rule)) return invalid("add", "bad --cutoff (HH:MM)", a->cutoff);
     return print_deadline(&d, a->hours, a->explain);
@@ -304,7 +297,7 @@ static int cmd_holidays(const cli_args *a)
     size_t n;
     char date[11];
     if (a->npos != 1) return usage_error("holidays", "expected a year");
-    if (!parse_int(a->pos[0], CAL_MIN_YEAR, CAL_MAX_YEAR, &y))
+    if (!parse_int_strict(a->pos[0], CAL_MIN_YEAR, CAL_MAX_YEAR, &y))
         return invalid("holidays", "expected a year 1900–2199", a->pos[0]);
     const cal_calendar *cal = calendar_of(a);
     const cal_day *days = cal_year_days(cal, y, &n);

@@ -1,4 +1,5 @@
 /* Configuration (see config.h). */
+#include "core/number.h"
 #include "config.h"
 #include "core/calendar.h"
 #include "core/lunar.h"
@@ -36,11 +37,10 @@ int config_set_listen(config *c, const char *s)
 {
     const char *colon = strrchr(s, ':');
     if (!colon || colon == s || (size_t)(colon - s) >= sizeof c->listen_addr) return -1;
-    char *end;
-    long port = strtol(colon + 1, &end, 10);
-    if (*end || port < 0 || port > 65535) return -1;
+    int port;
+    if (!parse_int_strict(colon + 1, 0, 65535, &port)) return -1;
     snprintf(c->listen_addr, sizeof c->listen_addr, "%.*s", (int)(colon - s), s);
-    c->listen_port = (int)port;
+    c->listen_port = port;
     return 0;
 }
 
@@ -56,11 +56,7 @@ static int set_size(size_t *out, const char *v, size_t min)
 
 static int set_int(int *out, const char *v, int min, int max)
 {
-    char *end;
-    long n = strtol(v, &end, 10);
-    if (*end || !*v || n < min || n > max) return -1;
-    *out = (int)n;
-    return 0;
+    return parse_int_strict(v, min, max, out) ? 0 : -1;
 }
 
 static int set_bool(bool *out, const char *v)

@@ -1,4 +1,5 @@
 /* cchc — command-line entry point: serve | init | import | calendar | user | backup. */
+#include "core/number.h"
 #include "cli.h"
 #include "core/i18n.h"
 #include "calendar_default.h"
@@ -216,9 +217,7 @@ static int user_add(db *d, int argc, char **argv)
     }
     int64_t unit = 0;
     if (unit_s) {
-        char *end;
-        long long v = strtoll(unit_s, &end, 10);
-        unit = (*end == '\0') ? v : store_unit_id_by_code(d, unit_s);
+        if (!parse_int64_strict(unit_s, 1, INT64_MAX, &unit)) unit = store_unit_id_by_code(d, unit_s);
         char tmp[8];
         if (unit <= 0 || !store_unit_name(d, unit, tmp, sizeof tmp)) { fprintf(stderr, "cchc user add: unknown unit '%s'\n", unit_s); return 2; }
     }

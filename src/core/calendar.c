@@ -6,6 +6,7 @@
  * into a sorted array of listed days. Two tables make counting O(1):
  *   cum[i]  = number of working days among the first i days of the range;
  *   work[c] = offset of the c-th working day (0-based). */
+#include "core/number.h"
 #include "core/calendar.h"
 #include "core/csv.h"
 
@@ -251,14 +252,6 @@ static bool csv_each_row(builder *b, csv_reader *r, const char *file, int ncols,
     return true;
 }
 
-static bool parse_int_field(const char *s, int lo, int hi, int *out)
-{
-    char *end;
-    long v = strtol(s, &end, 10);
-    if (end == s || *end != '\0' || v < lo || v > hi) return false;
-    *out = (int)v;
-    return true;
-}
 
 /* ---- Rules ------------------------------------------------------------------- */
 
@@ -277,12 +270,12 @@ static bool add_rule(builder *b, char **f, int line)
     int enabled;
     char comp[512];
     if (!parse_rule_type(f[1], &r.type)) return fail(b, "rules.csv line %d: unknown type \"%s\"", line, f[1]);
-    if (!parse_int_field(f[2], 1, 12, &r.month) || !parse_int_field(f[3], 1, 31, &r.day)
-        || !parse_int_field(f[4], 1, MAX_OCCASION_DAYS - 1, &r.days))
+    if (!parse_int_strict(f[2], 1, 12, &r.month) || !parse_int_strict(f[3], 1, 31, &r.day)
+        || !parse_int_strict(f[4], 1, MAX_OCCASION_DAYS - 1, &r.days))
         return fail(b, "rules.csv line %d: bad month/day/days", line);
     if (!cal_parse_iso(f[6], &r.effective_from))
         return fail(b, "rules.csv line %d: bad effective_from \"%s\"", line, f[6]);
-    if (!parse_int_field(f[7], 0, 1, &enabled)) return fail(b, "rules.csv line %d: enabled must be 0 or 1", line);
+    if (!parse_int_strict(f[7], 0, 1, &enabled)) return fail(b, "rules.csv line %d: enabled must be 0 or 1", line);
     r.enabled = enabled;
     if (strcmp(f[8], "all") == 0) r.all_years = true;
     else if (strcmp(f[8], "provisional") != 0)

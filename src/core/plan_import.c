@@ -1,5 +1,6 @@
 /* Plan CSV validation (see plan_import.h). */
 #include "core/plan_import.h"
+#include "core/number.h"
 #include "core/escape.h"
 #include "core/csv.h"
 #include "core/i18n.h"
@@ -572,10 +573,5 @@ int plan_import_validate(const char *text, size_t len, const pi_options *opt, pi
 
 bool pi_parse_year(const char *s, int *out)
 {
-    char *end;
-    if (!s || *s < '0' || *s > '9') return false;
-    long v = strtol(s, &end, 10);
-    if (*end || v < 2000 || v > 2100) return false;
-    *out = (int)v;
-    return true;
+    return s && *s != '-' && parse_int_strict(s, 2000, 2100, out);
 }

@@ -2,6 +2,7 @@
  * with lunar dates, per-month working-day counts) and the deadline engine's
  * "N working days after a date". Both read the current calendar: the bundled
  * schedule plus the admin edits (calendar_current.h). */
+#include "core/number.h"
 #include "web/handlers.h"
 #include "web/common.h"
 #include "calendar_current.h"
@@ -119,19 +120,16 @@ static bool parse_add_args(req *r, resp *w, add_args *a)
 {
     const char *from = req_query(r, "from"), *days = req_query(r, "days"), *first = req_query(r, "count_first");
     const char *cutoff = req_query(r, "cutoff"), *at = req_query(r, "at");
-    char *end = NULL;
-    long n = days && *days ? strtol(days, &end, 10) : -1;
     a->cutoff_min = -1;
     a->at_min = 0;
     if (!from || strlen(from) > 10 || !cal_parse_date(from, &a->from)) {
         resp_json_error(w, 400, "invalid_parameter", _("from phải là ngày YYYY-MM-DD."), "from");
         return false;
     }
-    if (!days || !*days || *end || n < 0 || n > MAX_ADD_DAYS) {
+    if (!parse_int_strict(days, 0, MAX_ADD_DAYS, &a->days)) {
         resp_json_error(w, 400, "invalid_parameter", _("days phải là số nguyên từ 0 đến 100000."), "days");
         return false;
     }
-    a->days = (int)n;
     if (first && strcmp(first, "0") && strcmp(first, "1")) {
         resp_json_error(w, 400, "invalid_parameter", _("count_first phải là 0 hoặc 1."), "count_first");
         return false;

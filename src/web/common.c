@@ -34,18 +34,6 @@ bool can_read_internal(const req *r)
     return role_has(r->user.role, CAP_READ_INTERNAL);
 }
 
-bool parse_int64_strict(const char *s, int64_t min, int64_t max, int64_t *out)
-{
-    if (!s) return false;
-    const char *p = s + (*s == '-');
-    if (*p < '0' || *p > '9' || strspn(p, "0123456789") != strlen(p) || strlen(p) > 19) return false;
-    errno = 0;
-    char *end;
-    long long n = strtoll(s, &end, 10);
-    if (errno || *end || n < min || n > max) return false;
-    *out = n;
-    return true;
-}
 
 static bool parse_id_arg(req *r, resp *w, const char *name, int64_t *out)
 {

@@ -2,6 +2,7 @@
 #define CCHC_WEB_COMMON_H
 /* Pieces shared by the HTML pages and their JSON twins: today's date, the task
  * filter parsed from the query string, due-state rendering, task JSON. */
+#include "core/number.h"
 #include "core/task_rules.h"
 #include "store/store_task.h"
 #include "web/http.h"
@@ -18,9 +19,6 @@ const char *web_today_iso(const req *r, char out[11]);
  * (declared here because html.h is not part of this change; it belongs there). */
 const char *fmt_date_local(const char *iso_ts, char out[16]);
 
-/* Parses s as a whole decimal integer (optional '-', digits only: no spaces,
- * '+', hex or trailing text) within [min, max]; false otherwise (*out unchanged). */
-bool parse_int64_strict(const char *s, int64_t min, int64_t max, int64_t *out);
 
 /* The query-string values of a task filter, validated. */
 typedef struct {

@@ -2,6 +2,7 @@
  * add, rename from a date, dissolve, merge) and users (list, add, change role,
  * unit, active flag, reset password). Every change is audited with before and
  * after JSON; invalid input re-renders the form with the input kept (422). */
+#include "core/number.h"
 #include "web/handlers.h"
 #include "web/auth.h"
 #include "web/common.h"
@@ -39,12 +40,7 @@ static bool line_ok(const char *s, size_t max)
 static bool id_field(const char *s, int64_t *id)
 {
     *id = 0;
-    if (!*s) return true;
-    char *end;
-    long long v = strtoll(s, &end, 10);
-    if (*end || v <= 0) return false;
-    *id = v;
-    return true;
+    return !*s || parse_int64_strict(s, 1, INT64_MAX, id);
 }
 
 static char *json_take(json_t *j)

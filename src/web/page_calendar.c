@@ -5,6 +5,7 @@
  * audit entry by store_calendar.c and take effect at once: the process-wide
  * calendar is rebuilt and swapped (calendar_current.h), and every open task's
  * due-soon/overdue working-day count is derived from it on the next request. */
+#include "core/number.h"
 #include "web/handlers.h"
 #include "web/common.h"
 #include "web/form.h"
@@ -98,12 +99,7 @@ static int year_of(int32_t jdn)
 /* Parses a year in the calendar's range; false when absent or invalid. */
 static bool parse_year(const char *s, int *year)
 {
-    char *end;
-    if (!s || !*s || strlen(s) > 4) return false;
-    long v = strtol(s, &end, 10);
-    if (*end || v < CAL_MIN_YEAR || v > CAL_MAX_YEAR) return false;
-    *year = (int)v;
-    return true;
+    return parse_int_strict(s, CAL_MIN_YEAR, CAL_MAX_YEAR, year);
 }
 
 /* True for one line of valid UTF-8 text (no control characters). */

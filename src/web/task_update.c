@@ -1,4 +1,5 @@
 /* Progress updates (see task_update.h). */
+#include "core/number.h"
 #include "web/task_update.h"
 #include "core/i18n.h"
 #include "core/plan_import.h"
@@ -43,13 +44,11 @@ static bool validate(update_error *err, const update_fields *in, int *status, in
         FAIL(err, 422, "invalid_status", _("Trạng thái không hợp lệ."), "status");
         return false;
     }
-    char *end = NULL;
-    long p = in->percent && *in->percent ? strtol(in->percent, &end, 10) : (*status == ST_DONE ? 100 : 0);
-    if ((end && *end) || p < 0 || p > 100) {
+    *percent = *status == ST_DONE ? 100 : 0;
+    if (in->percent && *in->percent && !parse_int_strict(in->percent, 0, 100, percent)) {
         FAIL(err, 422, "invalid_percent", _("Tỷ lệ hoàn thành phải là số từ 0 đến 100."), "percent");
         return false;
     }
-    *percent = (int)p;
     if (in->note && strlen(in->note) > MAX_NOTE) {
         FAIL(err, 422, "too_long", _("Ghi chú quá dài (tối đa 4000 byte)."), "note");
         return false;
