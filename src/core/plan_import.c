@@ -80,36 +80,22 @@ static int digits(const char **p, int *v)
 
 bool pi_parse_date(const char *s, char iso[11])
 {
-    if (!s) return false;
-    const char *p = s;
-    int a, b, c;
-    int na = digits(&p, &a);
-    char sep = *p;
-    if ((sep != '-' && sep != '/') || na == 0) return false;
-    p++;
-    int nb = digits(&p, &b);
-    if (*p != sep) return false;
-    p++;
-    int nc = digits(&p, &c);
-    if (*p != '\0') return false;
+    int32_t jdn;
     int y, m, d;
-    if (sep == '-' && na == 4 && nb == 2 && nc == 2) { y = a; m = b; d = c; }
-    else if (sep == '/' && na <= 2 && nb <= 2 && nb > 0 && nc == 4) { d = a; m = b; y = c; }
-    else return false;
+    if (!cal_parse_date(s, &jdn)) return false;          /* YYYY-MM-DD or dd/mm/yyyy, a real date */
+    cal_ymd_from_jdn(jdn, &y, &m, &d);
     if (!valid_ymd(y, m, d)) return false;
-    snprintf(iso, 11, "%04d-%02d-%02d", y, m, d);
+    cal_format_iso(jdn, iso);
     return true;
 }
 
 bool pi_date_add_days(const char *iso, int days, char out[11])
 {
-    char checked[11];
-    int y, m, d;
-    if (!iso || strlen(iso) != 10 || !pi_parse_date(iso, checked) || sscanf(iso, "%4d-%2d-%2d", &y, &m, &d) != 3) return false;
-    int64_t jdn = (int64_t)cal_jdn_from_ymd(y, m, d) + days;
+    int32_t start;
+    if (!iso || !cal_parse_iso(iso, &start)) return false;
+    int64_t jdn = (int64_t)start + days;
     if (jdn < INT32_MIN || jdn > INT32_MAX) return false;
-    cal_ymd_from_jdn((int32_t)jdn, &y, &m, &d);
-    snprintf(out, 11, "%04d-%02d-%02d", y, m, d);
+    cal_format_iso((int32_t)jdn, out);
     return true;
 }
 
