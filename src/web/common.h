@@ -13,11 +13,6 @@ int32_t web_today(const req *r);
 /* Today as ISO "YYYY-MM-DD" into out. */
 const char *web_today_iso(const req *r, char out[11]);
 
-/* Formats an ISO timestamp "YYYY-MM-DDTHH:MM:SSZ" (UTC) as the local (UTC+7) date
- * dd/mm/yyyy: 2022-06-14T20:30:00Z is 15/06/2022. "" if invalid. For plain ISO
- * dates (no time) use fmt_date. Defined in html.c next to fmt_date/fmt_datetime
- * (declared here because html.h is not part of this change; it belongs there). */
-const char *fmt_date_local(const char *iso_ts, char out[16]);
 
 
 /* The query-string values of a task filter, validated. */

@@ -2,6 +2,7 @@
 #include "web/html.h"
 #include "config.h"
 #include "core/escape.h"
+#include "core/lunar.h"
 #include "core/i18n.h"
 #include <inttypes.h>
 #include <stdarg.h>
@@ -40,9 +41,10 @@ void html_csrf_field(req *r, buf *b)
 
 const char *fmt_date(const char *iso, char out[16])
 {
-    int y, m, d;
-    if (!iso || sscanf(iso, "%4d-%2d-%2d", &y, &m, &d) != 3) { out[0] = '\0'; return out; }
-    snprintf(out, 16, "%02d/%02d/%04d", d % 100, m % 100, y % 10000);
+    int32_t jdn;
+    out[0] = '\0';
+    if (iso && strlen(iso) > 10) return fmt_date_local(iso, out);    /* a timestamp: its day in Vietnam */
+    if (iso && cal_parse_iso(iso, &jdn)) cal_format_vn(jdn, out);
     return out;
 }
 

@@ -20,8 +20,11 @@ void page_begin(req *r, resp *w, const char *title);
 void page_end(req *r, resp *w);
 /* A hidden CSRF field for forms of the current session. */
 void html_csrf_field(req *r, buf *b);
-/* Formats an ISO date "YYYY-MM-DD..." as dd/mm/yyyy into out (size ≥ 11); "" if invalid. */
+/* Formats an ISO date "YYYY-MM-DD" as dd/mm/yyyy into out (size ≥ 11); a UTC
+ * timestamp is shown as its day in Vietnam (fmt_date_local); "" if invalid. */
 const char *fmt_date(const char *iso, char out[16]);
+/* Formats the day of a UTC timestamp "YYYY-MM-DDTHH:MM:SSZ" in Vietnam (UTC+7) as dd/mm/yyyy; "" if invalid. */
+const char *fmt_date_local(const char *iso_ts, char out[16]);
 /* Formats an ISO timestamp "YYYY-MM-DDTHH:MM:SSZ" as dd/mm/yyyy HH:MM local (UTC+7). */
 const char *fmt_datetime(const char *iso, char out[24]);
 #endif

@@ -72,6 +72,16 @@ static void test_html_printf(void **s)
     buf_free(&b);
 }
 
+static void test_dates_shown_dd_mm_yyyy(void **s)
+{
+    (void)s;
+    char out[16];
+    assert_string_equal(fmt_date("2022-03-31", out), "31/03/2022");
+    assert_string_equal(fmt_date("2022-06-14T20:30:00Z", out), "15/06/2022");   /* 03:30 the next day in Vietnam */
+    assert_string_equal(fmt_date("2022-02-30", out), "");
+    assert_string_equal(fmt_date(NULL, out), "");
+}
+
 static void test_multipart(void **s)
 {
     (void)s;
@@ -115,7 +125,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_html), cmocka_unit_test(test_url), cmocka_unit_test(test_json),
         cmocka_unit_test(test_content_disposition), cmocka_unit_test(test_html_printf),
-        cmocka_unit_test(test_multipart), cmocka_unit_test(test_urlencoded),
+        cmocka_unit_test(test_multipart), cmocka_unit_test(test_dates_shown_dd_mm_yyyy), cmocka_unit_test(test_urlencoded),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
