@@ -1,4 +1,5 @@
-/* Message catalogs (see i18n.h). */
+/* Message catalogs (see core/i18n.h): the gettext look-up lives outside core/,
+ * which only marks and asks for strings. */
 #include "core/i18n.h"
 #include <libintl.h>
 #include <stddef.h>
