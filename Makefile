@@ -1,7 +1,7 @@
 # cchc — build, test, run. See README.md.
 # Release binary: build/cchc.  Tests: build/asan/ (ASan+UBSan).
 CC      ?= cc
-PKGS    := libmicrohttpd sqlite3 jansson libsodium
+PKGS    := libmicrohttpd sqlite3 libpq jansson libsodium
 CSTD    := -std=c11 -D_GNU_SOURCE -Isrc -Ibuild/gen
 WARN    := -Wall -Wextra -Werror -Wno-unused-parameter -Wformat=2 -Wno-format-nonliteral -Wno-format-truncation
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)

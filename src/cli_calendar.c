@@ -28,7 +28,7 @@ typedef struct {
 } cli_args;
 
 static const char USAGE[] =
-    "usage: cchc calendar COMMAND [ARGS] [--db FILE]\n"
+    "usage: cchc calendar COMMAND [ARGS] [--db FILE|URL]\n"
     "  to-lunar YYYY-MM-DD [--json]     solar -> lunar date (D/M/YYYY [nhuận])\n"
     "  to-solar YYYY M D [--leap]       lunar -> solar date (YYYY-MM-DD)\n"
     "  tet YYYY                         solar date of Tết (1/1 lunar) of that year\n"
@@ -36,7 +36,7 @@ static const char USAGE[] =
     "  add YYYY-MM-DD N [options]       the N-th working day after the date\n"
     "  due DATE DURATION [options]      deadline from a duration string\n"
     "  holidays YYYY                    days off and make-up days of a year\n"
-    "  --db FILE                        use the admin edits (added/removed days,\n"
+    "  --db FILE|URL                    use the admin edits (added/removed days,\n"
     "                                   confirmed years) stored in that cchc database\n"
     "Run `cchc calendar COMMAND --help` for details.\n";
 
@@ -134,7 +134,7 @@ static const cal_calendar *calendar_of(const cli_args *a)
 static cal_calendar *load_db_calendar(const char *path)
 {
     char err[512];
-    if (access(path, R_OK | W_OK) != 0) {     /* db_open would create a new, empty database */
+    if (!db_is_url(path) && access(path, R_OK | W_OK) != 0) {     /* db_open would create a new, empty database */
         fprintf(stderr, "cchc calendar: --db %s: %s\n", path, strerror(errno));
         return NULL;
     }

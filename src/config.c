@@ -77,11 +77,12 @@ static int set_str(char *out, size_t n, const char *v)
 /* The settings, each in its section. */
 typedef enum { K_LISTEN, K_DATA, K_BASE_URL, K_HTTPS, K_THREADS, K_ACCESS_LOG, K_AGENCY, K_MAX_UPLOAD, K_MAX_FORM,
                K_MAX_URL, K_CONN_MEMORY, K_MAX_CONNECTIONS, K_PER_IP, K_TIMEOUT, K_SESSION_IDLE, K_SESSION_MAX,
-               K_LOGIN_FAILURES, K_LOGIN_IP_FAILURES, K_DUE_SOON_DAYS, K_TODAY, K_OFFICE_HOURS, K_LOCALE_DIR } setting;
+               K_LOGIN_FAILURES, K_LOGIN_IP_FAILURES, K_DUE_SOON_DAYS, K_TODAY, K_OFFICE_HOURS, K_LOCALE_DIR, K_DB_URL } setting;
 
 static const struct { const char *section, *name; setting key; } settings[] = {
     {"server", "listen", K_LISTEN},
     {"server", "data", K_DATA},
+    {"database", "url", K_DB_URL},
     {"server", "base_url", K_BASE_URL},
     {"server", "https", K_HTTPS},
     {"server", "threads", K_THREADS},
@@ -129,6 +130,19 @@ static int set_today(char *out, size_t n, const char *v)
     return set_str(out, n, v);
 }
 
+static int set_db_url(char *out, size_t n, const char *v)
+{
+    /* A PostgreSQL URL, or a SQLite file path (anything else with a scheme is a mistake). */
+    if (strstr(v, "://") && strncmp(v, "postgres://", 11) != 0 && strncmp(v, "postgresql://", 13) != 0) return -1;
+    return set_str(out, n, v);
+}
+
+void config_db_location(const config *c, char *out, size_t n)
+{
+    if (c->db_url[0]) snprintf(out, n, "%s", c->db_url);
+    else snprintf(out, n, "%s/cchc.db", c->data_dir);
+}
+
 int config_set(config *c, const char *key, const char *v, char *err, size_t errlen)
 {
     int k = find_setting(key);
@@ -136,6 +150,7 @@ int config_set(config *c, const char *key, const char *v, char *err, size_t errl
     switch (k) {
     case K_LISTEN: rc = config_set_listen(c, v); break;
     case K_DATA: rc = set_str(c->data_dir, sizeof c->data_dir, v); break;
+    case K_DB_URL: rc = set_db_url(c->db_url, sizeof c->db_url, v); break;
     case K_BASE_URL: rc = set_str(c->base_url, sizeof c->base_url, v); break;
     case K_AGENCY: rc = set_str(c->agency, sizeof c->agency, v); break;
     case K_HTTPS: rc = set_bool(&c->https, v); break;

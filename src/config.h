@@ -7,7 +7,8 @@
 typedef struct config {
     char listen_addr[64];      /* [server] listen = 127.0.0.1:8080 */
     int  listen_port;
-    char data_dir[512];        /* [server] data = var */
+    char data_dir[512];        /* [server] data = var (uploaded files; the SQLite database DIR/cchc.db) */
+    char db_url[512];          /* [database] url = "" (postgres://...: PostgreSQL; a file path: that SQLite file; "": DIR/cchc.db) */
     char base_url[256];        /* [server] base_url = http://127.0.0.1:8080 */
     char agency[256];          /* [agency] name */
     bool https;                /* [server] https = false (Secure cookies when true) */
@@ -37,6 +38,8 @@ void config_defaults(config *c);
 int config_load(config *c, const char *path, char *err, size_t errlen);
 /* Sets one "section.key" (or bare key) to value; -1 with err if unknown/invalid. */
 int config_set(config *c, const char *key, const char *value, char *err, size_t errlen);
+/* Where the database is: db_url when set, else DATA_DIR/cchc.db. */
+void config_db_location(const config *c, char *out, size_t n);
 /* Parses "ADDR:PORT" into the listen fields; -1 if invalid. */
 int config_set_listen(config *c, const char *addr_port);
 #endif

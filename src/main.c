@@ -6,6 +6,7 @@
 #include "config.h"
 #include "core/model.h"
 #include "store/db.h"
+#include "store/store_search.h"
 #include "store/store_audit.h"
 #include "store/store_unit.h"
 #include "store/store_user.h"
@@ -40,7 +41,9 @@ static const char USAGE[] =
     "  --set KEY=VAL   override one setting, e.g. --set limits.max_upload=1048576\n"
     "  --help          this text; 'cchc COMMAND --help' for a command\n"
     "\n"
-    "--data defaults to var/. Roles: admin, office, leader, unit, viewer.\n";
+    "Every command also takes --data DIR (default var/: uploaded files and, on SQLite, cchc.db)\n"
+    "and --db URL (PostgreSQL: postgres://USER@/DB?host=/run/postgresql; or [database] url).\n"
+    "Roles: admin, office, leader, unit, viewer.\n";
 
 static bool want_help(int argc, char **argv)
 {
@@ -56,12 +59,19 @@ static void drop_args(int *argc, char **argv, int i, int n)
     *argc -= n;
 }
 
-/* Consumes --data DIR and --listen ADDR:PORT wherever they appear. -1 on error. */
+/* Consumes --data DIR, --db URL and --listen ADDR:PORT wherever they appear. -1 on error. */
 static int take_common_options(config *cfg, int *argc, char **argv)
 {
     for (int i = 1; i < *argc;) {
         if (!strcmp(argv[i], "--data") && i + 1 < *argc) {
             snprintf(cfg->data_dir, sizeof cfg->data_dir, "%s", argv[i + 1]);
+            drop_args(argc, argv, i, 2);
+        } else if (!strcmp(argv[i], "--db") && i + 1 < *argc) {
+            char err[256];
+            if (config_set(cfg, "database.url", argv[i + 1], err, sizeof err) != 0) {
+                fprintf(stderr, "cchc: invalid --db '%s' (expected postgres://..., postgresql://... or a file path)\n", argv[i + 1]);
+                return -2;
+            }
             drop_args(argc, argv, i, 2);
         } else if (!strcmp(argv[i], "--listen") && i + 1 < *argc) {
             if (config_set_listen(cfg, argv[i + 1]) != 0) {
@@ -82,10 +92,12 @@ db *cli_open_db(const config *cfg)
         fprintf(stderr, "cchc: cannot create %s: %s\n", cfg->data_dir, strerror(errno));
         return NULL;
     }
-    char path[600], err[512];
-    snprintf(path, sizeof path, "%s/cchc.db", cfg->data_dir);
-    db *d = db_open(path, err, sizeof err);
-    if (!d) fprintf(stderr, "cchc: %s\n", err);
+    char location[600], err[512];
+    config_db_location(cfg, location, sizeof location);
+    db *d = db_open(location, err, sizeof err);
+    if (!d) { fprintf(stderr, "cchc: %s\n", err); return NULL; }
+    int indexed = 0;            /* tasks of a database from before the search table */
+    if (store_task_search_rebuild(d, &indexed) != DB_OK) fprintf(stderr, "cchc: cannot index tasks for search: %s\n", db_errmsg(d));
     return d;
 }
 
@@ -324,7 +336,8 @@ int main(int argc, char **argv)
     const char *cmd = argv[1];
     argc--; argv++;
     if (!strcmp(cmd, "calendar")) return cli_calendar(argc, argv);
-    if (take_common_options(&cfg, &argc, argv) != 0) return 2;
+    int orc = take_common_options(&cfg, &argc, argv);
+    if (orc != 0) return orc == -2 ? 1 : 2;
     if (!strcmp(cmd, "serve")) return cli_serve(&cfg, argc, argv);
     if (!strcmp(cmd, "init")) return cli_init(&cfg, argc, argv);
     if (!strcmp(cmd, "import")) return cli_import(&cfg, argc, argv);

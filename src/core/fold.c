@@ -106,3 +106,75 @@ char *fold_dup(const char *in)
     if (out) fold_text(in, out, cap);
     return out;
 }
+
+/* Lowercase form of a Vietnamese letter (the ranges fold_codepoint knows);
+ * other code points unchanged. */
+static uint32_t lower_codepoint(uint32_t cp)
+{
+    if (!is_upper(cp)) return cp;
+    if (cp < 0x80 || (cp >= 0xC0 && cp <= 0xDE)) return cp + 0x20;
+    if (cp == 0x01AF) return 0x01B0;
+    return cp + 1;            /* Latin Extended-A, Ơ and Vietnamese U+1EA0..U+1EF9: lower = upper + 1 */
+}
+
+/* True when cp separates words: ASCII other than letters and digits, Latin-1
+ * punctuation, general punctuation, symbols and CJK punctuation. */
+static bool is_separator(uint32_t cp)
+{
+    if (cp < 0x80) return !((cp >= 'a' && cp <= 'z') || (cp >= 'A' && cp <= 'Z') || (cp >= '0' && cp <= '9'));
+    if (cp >= 0x80 && cp <= 0xBF) return true;
+    if (cp == 0xD7 || cp == 0xF7) return true;
+    if (cp >= 0x2000 && cp <= 0x2BFF) return true;
+    return cp >= 0x3000 && cp <= 0x303F;
+}
+
+static size_t utf8_encode(uint32_t cp, char out[4])
+{
+    if (cp < 0x80) { out[0] = (char)cp; return 1; }
+    if (cp < 0x800) { out[0] = (char)(0xC0 | (cp >> 6)); out[1] = (char)(0x80 | (cp & 0x3F)); return 2; }
+    if (cp < 0x10000) {
+        out[0] = (char)(0xE0 | (cp >> 12)); out[1] = (char)(0x80 | ((cp >> 6) & 0x3F)); out[2] = (char)(0x80 | (cp & 0x3F));
+        return 3;
+    }
+    out[0] = (char)(0xF0 | (cp >> 18)); out[1] = (char)(0x80 | ((cp >> 12) & 0x3F));
+    out[2] = (char)(0x80 | ((cp >> 6) & 0x3F)); out[3] = (char)(0x80 | (cp & 0x3F));
+    return 4;
+}
+
+size_t fold_words(const char *in, bool keep_accents, char *out, size_t outlen)
+{
+    if (outlen == 0) return 0;
+    const unsigned char *s = (const unsigned char *)in;
+    size_t o = 0;
+    bool gap = true;          /* a space is due before the next word character */
+    while (*s) {
+        size_t n;
+        uint32_t cp = utf8_decode(s, &n);
+        s += n;
+        if (cp == UINT32_MAX) continue;
+        if (is_separator(cp)) { gap = true; continue; }
+        char enc[4];
+        size_t len;
+        if (keep_accents) {
+            len = utf8_encode(lower_codepoint(cp), enc);
+        } else {
+            int f = fold_codepoint(cp);
+            if (f == 0) continue;                            /* a combining mark */
+            len = f > 0 ? (enc[0] = (char)f, 1) : utf8_encode(cp, enc);
+        }
+        if (o + (gap ? 1 : 0) + len >= outlen) break;
+        if (gap) { out[o++] = ' '; gap = false; }
+        memcpy(out + o, enc, len);
+        o += len;
+    }
+    out[o] = '\0';
+    return o;
+}
+
+char *fold_words_dup(const char *in, bool keep_accents)
+{
+    size_t cap = strlen(in) * 2 + 2;   /* a space per word at most doubles it */
+    char *out = malloc(cap);
+    if (out) fold_words(in, keep_accents, out, cap);
+    return out;
+}

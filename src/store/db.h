@@ -1,7 +1,7 @@
 #ifndef CCHC_DB_H
 #define CCHC_DB_H
 /* Engine-neutral database access. Store files (store_*.c) use only this API and
- * portable SQL with '?' placeholders; engine specifics live in db.c (SQLite). */
+ * portable SQL with '?' placeholders; engine specifics live in db_sqlite.c and db_pg.c. */
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -11,9 +11,17 @@ typedef struct db_stmt db_stmt;
 
 enum { DB_OK = 0, DB_ROW = 1, DB_DONE = 2, DB_ERR = -1, DB_BUSY = -2, DB_CONSTRAINT = -3 };
 
-/* Opens (creating if needed) the database at path and applies pending
- * migrations. Returns NULL and writes err on failure. Caller closes it. */
-db *db_open(const char *path, char *err, size_t errlen);
+/* Opens the database at location and applies pending migrations: a file path
+ * (SQLite, created if needed) or a postgres:// or postgresql:// URL (PostgreSQL).
+ * Returns NULL and writes a one-line err on failure. Caller closes it. */
+db *db_open(const char *location, char *err, size_t errlen);
+/* True when location names a PostgreSQL database (a postgres:// URL). */
+bool db_is_url(const char *location);
+/* "sqlite" or "postgresql". */
+const char *db_engine_name(db *d);
+/* True when the connection to the database server was lost; the next
+ * transaction reconnects (requests meanwhile answer 503). */
+bool db_lost(db *d);
 /* Closes the connection and its cached statements; NULL is a no-op. */
 void db_close(db *d);
 /* The schema version after migrations. */
@@ -84,7 +92,8 @@ void db_idle(db *d);
 typedef int (*db_txn_fn)(db *d, void *ctx);
 int db_txn(db *d, bool write, db_txn_fn fn, void *ctx);
 
-/* Copies the live database into dest_path using the online backup API. */
+/* Copies the live database into dest_path: SQLite's online backup API, or
+ * pg_dump's custom format on PostgreSQL. */
 int db_backup(db *d, const char *dest_path, char *err, size_t errlen);
 
 /* Current time: seconds since the epoch, and an ISO "YYYY-MM-DDTHH:MM:SSZ" string. */

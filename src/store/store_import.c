@@ -1,5 +1,6 @@
 /* Plan CSV imports (see store_import.h). */
 #include "store/store_import.h"
+#include "store/store_search.h"
 #include "core/buf.h"
 #include "core/fold.h"
 #include "core/i18n.h"
@@ -350,18 +351,7 @@ static int set_coordinators(db *d, int64_t task_id, const pi_row *r)
 
 static int index_task(db *d, int64_t task_id, const pi_row *r)
 {
-    buf b = {0};
-    buf_puts(&b, r->title);
-    buf_putc(&b, ' ');
-    buf_puts(&b, r->product);
-    buf_putc(&b, ' ');
-    buf_puts(&b, r->number);
-    char *folded = b.oom ? NULL : fold_dup(buf_str(&b));
-    buf_free(&b);
-    if (!folded) return DB_ERR;
-    int rc = engine_task_index(d, task_id, folded);
-    free(folded);
-    return rc;
+    return store_task_index(d, task_id, r->number, r->title, r->product);
 }
 
 static int64_t insert_task(db *d, int64_t plan_id, int64_t area_id, int64_t lead, int position, const pi_row *r)

@@ -1,6 +1,7 @@
 /* Plans, areas, tasks, updates, timeline (see store_task.h). */
 #include "store/store_task.h"
 #include "store/engine.h"
+#include "store/store_search.h"
 #include "store/store_audit.h"
 #include "core/buf.h"
 #include "core/escape.h"
@@ -291,8 +292,8 @@ static const char *unit_kind(db *d, int64_t unit_id, char out[32])
     return out;
 }
 
-/* Builds the WHERE clause for f. match is the engine query text (owned by the caller). */
-static void build_where(db *d, const task_filter *f, where_builder *w, const char *match, char kind[32])
+/* Builds the WHERE clause for f. q is the parsed search (NULL: none; owned by the caller). */
+static void build_where(db *d, const task_filter *f, where_builder *w, const search_query *q, char kind[32])
 {
     buf_puts(&w->sql, " WHERE 1 = 1");
     if (f->plan_id) wb_int(w, " AND t.plan_id = ?", f->plan_id);
@@ -324,9 +325,9 @@ static void build_where(db *d, const task_filter *f, where_builder *w, const cha
         else wb_text(w, " AND t.dl_kind = ?", f->dl_kind);
     }
     if (f->public_only) buf_puts(&w->sql, " AND p.public = 1");
-    if (match && *match) {
+    for (int i = 0; q && i < q->nwords; i++) {       /* every word, as a word prefix */
         buf_puts(&w->sql, " AND t.id IN (");
-        wb_text(w, ENGINE_TASK_SEARCH_SQL, match);
+        wb_text(w, search_word_sql(d), q->match[i]);
         buf_puts(&w->sql, ")");
     }
 }
@@ -350,15 +351,12 @@ static int count_tasks(db *d, const task_filter *f, const where_builder *w, int 
 int store_task_find(db *d, const task_filter *f, task_list *out)
 {
     memset(out, 0, sizeof *out);
-    char match[512] = "", kind[32];
-    if (f->q && *f->q) {
-        char *folded = fold_dup(f->q);
-        if (!folded) return DB_ERR;
-        if (engine_match_query(folded, match, sizeof match) == 0) strcpy(match, "\"\"");
-        free(folded);
-    }
+    char kind[32];
+    search_query q;
+    bool searching = f->q && *f->q;
+    if (searching && !search_parse(d, f->q, &q)) return DB_OK;      /* no searchable word: nothing matches */
     where_builder w = {0};
-    build_where(d, f, &w, match, kind);
+    build_where(d, f, &w, searching ? &q : NULL, kind);
 
     /* The total first (cheap: it joins only what the filter needs), then the page,
      * which an index on (plan_id, position) can serve without reading every row. */
@@ -367,18 +365,24 @@ int store_task_find(db *d, const task_filter *f, task_list *out)
     if (rc != DB_OK) goto done;
     rc = DB_ERR;
     buf_puts(&sql, "SELECT " TASK_COLS TASK_FROM);
+    if (searching) buf_puts(&sql, " LEFT JOIN task_search s ON s.task_id = t.id");
     buf_puts(&sql, buf_str(&w.sql));
-    /* Within a plan, tasks keep the plan's own order (position = row order of
-     * the plan file, areas included); the index on (plan_id, position) serves it. */
-    buf_puts(&sql, f->plan_id ? " ORDER BY t.position" : " ORDER BY p.year_from DESC, t.plan_id, t.position");
+    /* Search results best first (store_search.h); then, within a plan, tasks keep
+     * the plan's own order (position = row order of the plan file, areas
+     * included); the index on (plan_id, position) serves it. */
+    buf_puts(&sql, " ORDER BY ");
+    if (searching) { buf_puts(&sql, SEARCH_RANK_SQL); buf_puts(&sql, " DESC, "); }
+    buf_puts(&sql, f->plan_id ? "t.position" : "p.year_from DESC, t.plan_id, t.position");
     /* Bound, not pasted: one cached statement serves every page. */
     if (f->per_page > 0) buf_puts(&sql, " LIMIT ? OFFSET ?");
     db_stmt *s = db_prepare(d, buf_str(&sql));
     if (!s) goto done;
     wb_bind(&w, s);
+    int next = w.n + 1;
+    if (searching) next += search_rank_bind(&q, s, next);
     if (f->per_page > 0) {
-        db_bind_int(s, w.n + 1, f->per_page);
-        db_bind_int(s, w.n + 2, (int64_t)(f->page > 1 ? f->page - 1 : 0) * f->per_page);
+        db_bind_int(s, next, f->per_page);
+        db_bind_int(s, next + 1, (int64_t)(f->page > 1 ? f->page - 1 : 0) * f->per_page);
     }
     int cap = 0;
     while ((rc = db_step(s)) == DB_ROW) {

@@ -362,7 +362,7 @@ server *server_start(const config *cfg, char *err, size_t errlen)
     if (!s) { snprintf(err, errlen, "out of memory"); return NULL; }
     s->cfg = cfg;
     pthread_mutex_init(&s->lock, NULL);
-    snprintf(s->db_path, sizeof s->db_path, "%s/cchc.db", cfg->data_dir);
+    config_db_location(cfg, s->db_path, sizeof s->db_path);
     cal_current_reload_file(s->db_path);      /* the working-day calendar with the admin edits */
     struct sockaddr_in addr = {.sin_family = AF_INET, .sin_port = htons((uint16_t)cfg->listen_port)};
     if (inet_pton(AF_INET, cfg->listen_addr, &addr.sin_addr) != 1) {

@@ -83,8 +83,8 @@ static void test_write_by_another_process_refreshes_list(void **state)
           "KH2022,II,Cải cách thể chế,99,Nhiệm vụ bổ sung do Thanh tra chủ trì,TTRA,,Báo cáo,Quý IV/2022\n", f);
     fclose(f);
     const char *bin = getenv("CCHC_TEST_BIN");
-    snprintf(cmd, sizeof cmd, "%s import plan %s --valid-only --data %s >/dev/null 2>&1", bin ? bin : "build/asan/cchc",
-             csv, h_data_dir(H));
+    snprintf(cmd, sizeof cmd, "%s import plan %s --valid-only --data %s --db '%s' >/dev/null 2>&1", bin ? bin : "build/asan/cchc",
+             csv, h_data_dir(H), h_db_location(H));
     assert_int_equal(system(cmd), 0);
     assert_int_equal(list_total(c, "/my"), before + 1);
     c_free(c);

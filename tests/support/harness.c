@@ -1,5 +1,6 @@
 /* In-process test server and libcurl client (see harness.h). */
 #include "harness.h"
+#include "testdb.h"
 #include "cli.h"
 #include "core/model.h"
 #include "store/store_unit.h"
@@ -25,6 +26,7 @@ struct harness {
     server *srv;
     db *db;                   /* the tests' own connection */
     char dir[256];
+    char location[600];       /* the database: DIR/cchc.db or a PostgreSQL URL (support/testdb.h) */
     char base[64];
 };
 
@@ -93,9 +95,10 @@ harness *h_start_opts(const h_options *o)
         if (o->threads) h->cfg.threads = o->threads;
     }
 
-    char path[400], err[512];
-    snprintf(path, sizeof path, "%s/cchc.db", h->dir);
-    db *d = db_open(path, err, sizeof err);
+    char err[512];
+    if (!test_db_new(h->dir, h->location, sizeof h->location)) goto fail;
+    if (test_db_is_pg()) snprintf(h->cfg.db_url, sizeof h->cfg.db_url, "%s", h->location);
+    db *d = db_open(h->location, err, sizeof err);
     if (!d) { fprintf(stderr, "harness: db_open: %s\n", err); goto fail; }
     /* seed_bundled reports its counts on stdout: keep the test output clean. */
     fflush(stdout);
@@ -115,6 +118,7 @@ harness *h_start_opts(const h_options *o)
     snprintf(h->base, sizeof h->base, "http://127.0.0.1:%u", (unsigned)server_port(h->srv));
     return h;
 fail:
+    if (h->location[0]) test_db_drop(h->location);
     rm_tree(h->dir);
     free(h);
     return NULL;
@@ -127,12 +131,14 @@ void h_stop(harness *h)
     server_stop(h->srv, 2000);
     db_close(h->db);
     curl_global_cleanup();
+    test_db_drop(h->location);
     rm_tree(h->dir);
     free(h);
 }
 
 uint16_t h_port(const harness *h) { return server_port(h->srv); }
 const char *h_data_dir(const harness *h) { return h->dir; }
+const char *h_db_location(const harness *h) { return h->location; }
 const config *h_config(const harness *h) { return &h->cfg; }
 
 
@@ -140,9 +146,8 @@ const config *h_config(const harness *h) { return &h->cfg; }
  * unfinished on a long-lived connection would pin an old snapshot. */
 static db *open_db(harness *h)
 {
-    char path[400], err[256];
-    snprintf(path, sizeof path, "%s/cchc.db", h->dir);
-    db *d = db_open(path, err, sizeof err);
+    char err[256];
+    db *d = db_open(h->location, err, sizeof err);
     if (!d) fprintf(stderr, "harness: db_open: %s\n", err);
     return d;
 }

@@ -49,6 +49,8 @@ void h_stop(harness *h);
 
 uint16_t h_port(const harness *h);
 const char *h_data_dir(const harness *h);
+/* The database location (DIR/cchc.db or a PostgreSQL URL): for --db and db_open. */
+const char *h_db_location(const harness *h);
 const config *h_config(const harness *h);
 /* A second database connection for assertions (opened on first use, closed by h_stop). */
 db *h_db(harness *h);

@@ -11,20 +11,24 @@
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include "store/db.h"
+#include "support/testdb.h"
 
 static char dir[64];
+static char location[600];     /* the database of every command: DIR/cchc.db or a PostgreSQL URL */
 static const char *bin;
 
 /* Runs "cchc ARGS" with stdin_text on standard input; returns the exit status and
  * the output (stdout and stderr) in out. */
 static int run(const char *stdin_text, char *out, size_t n, const char *fmt, ...)
 {
-    char args[1024], cmd[1400];
+    char args[1024], cmd[2200];
     va_list ap;
     va_start(ap, fmt);
     vsnprintf(args, sizeof args, fmt, ap);
     va_end(ap);
-    snprintf(cmd, sizeof cmd, "printf '%%s' '%s' | %s %s 2>&1", stdin_text ? stdin_text : "", bin, args);
+    char dbopt[700] = "";
+    if (test_db_is_pg()) snprintf(dbopt, sizeof dbopt, " --db '%s'", location);
+    snprintf(cmd, sizeof cmd, "printf '%%s' '%s' | %s %s%s 2>&1", stdin_text ? stdin_text : "", bin, args, dbopt);
     FILE *p = popen(cmd, "r");
     assert_non_null(p);
     size_t len = fread(out, 1, n - 1, p);
@@ -52,13 +56,15 @@ static int setup(void **state)
     bin = getenv("CCHC_TEST_BIN");
     if (!bin) bin = "build/asan/cchc";
     snprintf(dir, sizeof dir, "/tmp/cchc-cli-XXXXXX");
-    return mkdtemp(dir) ? 0 : -1;
+    if (!mkdtemp(dir)) return -1;
+    return test_db_new(dir, location, sizeof location) ? 0 : -1;
 }
 
 static int teardown(void **state)
 {
     (void)state;
     char cmd[128];
+    test_db_drop(location);
     snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
     return system(cmd) == 0 ? 0 : -1;
 }
@@ -85,12 +91,13 @@ static void test_init_demo_and_users(void **state)
     assert_int_equal(run(NULL, out, sizeof out, "user passwd canbo.tt --data %s", dir), 2);   /* --password-stdin is required */
 }
 
-static void test_backup_is_private_and_complete(void **state)
+static void test_backup_sqlite_is_private_and_complete(void **state)
 {
     (void)state;
-    char out[4096], copy[128], live[128];
+    if (test_db_is_pg()) skip();
+    char out[4096], copy[128];
+    const char *live = location;
     snprintf(copy, sizeof copy, "%s/copy.db", dir);
-    snprintf(live, sizeof live, "%s/cchc.db", dir);
     assert_int_equal(run(NULL, out, sizeof out, "backup %s --data %s", copy, dir), 0);
     struct stat st;
     assert_int_equal(stat(copy, &st), 0);
@@ -99,11 +106,55 @@ static void test_backup_is_private_and_complete(void **state)
     assert_true(count(copy, "SELECT COUNT(*) FROM users") >= 7);
 }
 
+/* On PostgreSQL, cchc backup is pg_dump's custom format: private, and restorable
+ * (pg_restore into a new database gives the same rows). */
+static void test_backup_pg_dump_is_private_and_restorable(void **state)
+{
+    (void)state;
+    if (!test_db_is_pg()) skip();
+    char out[4096], copy[128], restored[600], cmd[1600];
+    snprintf(copy, sizeof copy, "%s/copy.dump", dir);
+    assert_int_equal(run(NULL, out, sizeof out, "backup %s --data %s", copy, dir), 0);
+    struct stat st;
+    assert_int_equal(stat(copy, &st), 0);
+    assert_int_equal(st.st_mode & 0777, 0600);
+    assert_non_null(test_db_new(dir, restored, sizeof restored));
+    snprintf(cmd, sizeof cmd, "pg_restore --no-owner --dbname '%s' %s 2>&1", restored, copy);
+    assert_int_equal(system(cmd), 0);
+    assert_int_equal(count(restored, "SELECT COUNT(*) FROM tasks"), count(location, "SELECT COUNT(*) FROM tasks"));
+    assert_int_equal(count(restored, "SELECT COUNT(*) FROM audit"), count(location, "SELECT COUNT(*) FROM audit"));
+    assert_true(count(restored, "SELECT COUNT(*) FROM users") >= 7);
+    test_db_drop(restored);
+}
+
+/* A --db that names no reachable database, or no PostgreSQL at all: one line, exit 1. */
+static void test_bad_db_url_is_one_line_exit_1(void **state)
+{
+    (void)state;
+    char out[4096];
+    const char *bad[] = {"postgresql:///nosuchdb?host=/nonexistent-socket-dir", "postgres://cchc@127.0.0.1:1/cchc?connect_timeout=2",
+                         "mysql://localhost/cchc"};
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        char cmdline[300];
+        snprintf(cmdline, sizeof cmdline, "printf '' | %s user list --db '%s' 2>&1", bin, bad[i]);
+        FILE *p = popen(cmdline, "r");
+        assert_non_null(p);
+        size_t len = fread(out, 1, sizeof out - 1, p);
+        out[len] = '\0';
+        int st = pclose(p);
+        assert_true(WIFEXITED(st));
+        assert_int_equal(WEXITSTATUS(st), 1);
+        assert_true(len > 10);
+        assert_non_null(strstr(out, "cchc"));
+        assert_ptr_equal(strchr(out, '\n'), out + len - 1);       /* exactly one line */
+    }
+}
+
 static void test_import_dry_run_and_apply(void **state)
 {
     (void)state;
-    char out[8192], csv[128], live[128];
-    snprintf(live, sizeof live, "%s/cchc.db", dir);
+    char out[8192], csv[128];
+    const char *live = location;
     snprintf(csv, sizeof csv, "%s/bad.csv", dir);
     FILE *f = fopen(csv, "w");
     assert_non_null(f);
@@ -146,7 +197,9 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_init_demo_and_users),
-        cmocka_unit_test(test_backup_is_private_and_complete),
+        cmocka_unit_test(test_backup_sqlite_is_private_and_complete),
+        cmocka_unit_test(test_backup_pg_dump_is_private_and_restorable),
+        cmocka_unit_test(test_bad_db_url_is_one_line_exit_1),
         cmocka_unit_test(test_import_dry_run_and_apply),
         cmocka_unit_test(test_configuration_errors),
     };

@@ -70,6 +70,28 @@ static void test_fold_dup(void **s)
     free(f);
 }
 
+/* Search words: one space before each, punctuation and symbols separate words,
+ * folded or lowercased with the accents kept. */
+static void test_fold_words(void **s)
+{
+    (void)s;
+    char out[128];
+    fold_words("Đăng ký — hồ sơ, “trực tuyến”!", false, out, sizeof out);
+    assert_string_equal(out, " dang ky ho so truc tuyen");
+    fold_words("Số HÓA dữ-liệu  ĐIỆN TỬ 2022/NĐ-CP", true, out, sizeof out);
+    assert_string_equal(out, " số hóa dữ liệu điện tử 2022 nđ cp");
+    fold_words("Ưu tiên Ơn Ă", true, out, sizeof out);
+    assert_string_equal(out, " ưu tiên ơn ă");
+    assert_int_equal(fold_words("?! ...", false, out, sizeof out), 0);
+    assert_string_equal(out, "");
+    assert_int_equal(fold_words("abc def", false, out, 6), 4);      /* never past outlen */
+    assert_string_equal(out, " abc");
+    char *dup = fold_words_dup("Ủy ban", true);
+    assert_non_null(dup);
+    assert_string_equal(dup, " ủy ban");
+    free(dup);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -78,6 +100,7 @@ int main(void)
         cmocka_unit_test(test_ascii_and_other_scripts),
         cmocka_unit_test(test_invalid_utf8_and_truncation),
         cmocka_unit_test(test_fold_dup),
+        cmocka_unit_test(test_fold_words),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <unistd.h>
 #include "store/db.h"
+#include "support/testdb.h"
 
 static int count(db *d, const char *sql)
 {
@@ -22,9 +23,9 @@ static int count(db *d, const char *sql)
 static void test_upgrade_from_version_4(void **state)
 {
     (void)state;
-    char dir[] = "/tmp/cchc-migr-XXXXXX", path[64], err[256];
+    char dir[] = "/tmp/cchc-migr-XXXXXX", path[600], err[256];
     assert_non_null(mkdtemp(dir));
-    snprintf(path, sizeof path, "%s/cchc.db", dir);
+    assert_non_null(test_db_new(dir, path, sizeof path));
     db *d = db_open(path, err, sizeof err);
     assert_non_null(d);
     int newest = db_schema_version(d);
@@ -34,6 +35,7 @@ static void test_upgrade_from_version_4(void **state)
                                 "CREATE TABLE login_failures(key TEXT NOT NULL, at INTEGER NOT NULL);"
                                 "CREATE INDEX login_failures_key ON login_failures(key, at);"
                                 "INSERT INTO login_failures VALUES ('u:someone', 1700000000);"
+                                "DROP TABLE task_search;"
                                 "DELETE FROM schema_version WHERE version >= 5;"), DB_OK);
     db_close(d);
     d = db_open(path, err, sizeof err);
@@ -41,6 +43,7 @@ static void test_upgrade_from_version_4(void **state)
     assert_int_equal(db_schema_version(d), newest);
     assert_int_equal(count(d, "SELECT COUNT(*) FROM login_attempts WHERE key = 'u:someone'"), 1);
     db_close(d);
+    test_db_drop(path);
     char cmd[128];
     snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
     assert_int_equal(system(cmd), 0);

@@ -14,6 +14,7 @@
 #include "cli.h"
 #include "embed.h"
 #include "store/db.h"
+#include "support/testdb.h"
 #include "store/store_audit.h"
 #include "store/store_import.h"
 #include "store/store_seed.h"
@@ -26,7 +27,7 @@
 
 typedef struct {
     char dir[64];
-    char path[128];
+    char path[600];
     db *d;
 } fixture;
 
@@ -35,7 +36,7 @@ static int setup_db(void **state)
     fixture *f = calloc(1, sizeof *f);
     snprintf(f->dir, sizeof f->dir, "/tmp/cchc-test-seed-XXXXXX");
     if (!mkdtemp(f->dir)) return -1;
-    snprintf(f->path, sizeof f->path, "%s/cchc.db", f->dir);
+    if (!test_db_new(f->dir, f->path, sizeof f->path)) return -1;
     char err[256];
     f->d = db_open(f->path, err, sizeof err);
     if (!f->d) { fprintf(stderr, "%s\n", err); return -1; }
@@ -56,6 +57,7 @@ static int teardown(void **state)
 {
     fixture *f = *state;
     db_close(f->d);
+    test_db_drop(f->path);
     const char *suffix[] = {"", "-wal", "-shm"};
     for (int i = 0; i < 3; i++) {
         char p[160];
@@ -65,6 +67,15 @@ static int teardown(void **state)
     rmdir(f->dir);
     free(f);
     return 0;
+}
+
+/* Adds the account u1 (role admin) and returns its id. */
+static int64_t add_admin(db *d)
+{
+    db_stmt *s = db_prepare(d, "INSERT INTO users(username, role, password_hash, created_at) VALUES ('u1','admin','!','now')");
+    assert_non_null(s);
+    assert_int_equal(db_exec_stmt(s), DB_DONE);
+    return db_last_id(d);
 }
 
 /* One integer from a query with an optional text parameter. */
@@ -96,7 +107,7 @@ static totals snapshot(db *d)
         q_int(d, "SELECT COUNT(*) FROM units", NULL), q_int(d, "SELECT COUNT(*) FROM plans", NULL),
         q_int(d, "SELECT COUNT(*) FROM areas", NULL), q_int(d, "SELECT COUNT(*) FROM tasks", NULL),
         q_int(d, "SELECT COUNT(*) FROM task_units", NULL), q_int(d, "SELECT COUNT(*) FROM task_milestones", NULL),
-        q_int(d, "SELECT COUNT(*) FROM targets", NULL), q_int(d, "SELECT COUNT(*) FROM task_fts", NULL)};
+        q_int(d, "SELECT COUNT(*) FROM targets", NULL), q_int(d, "SELECT COUNT(*) FROM task_search", NULL)};
     return t;
 }
 
@@ -126,7 +137,7 @@ static void test_counts(void **state)
     assert_int_equal(store_unit_count(d), 45);
     assert_int_equal(q_int(d, "SELECT COUNT(*) FROM targets t JOIN plans p ON p.id = t.plan_id WHERE p.code = ?", "KH2022"), 11);
     assert_int_equal(q_int(d, "SELECT COUNT(*) FROM targets t JOIN plans p ON p.id = t.plan_id WHERE p.code = ?", "KH2026_2030"), 19);
-    assert_int_equal(q_int(d, "SELECT COUNT(*) FROM task_fts", NULL), KH2022_TASKS + KH2026_TASKS);
+    assert_int_equal(q_int(d, "SELECT COUNT(*) FROM task_search", NULL), KH2022_TASKS + KH2026_TASKS);
     assert_int_equal(q_int(d, "SELECT COUNT(*) FROM audit WHERE action = 'import'", NULL), 2);
     /* areas in file order */
     assert_int_equal(q_int(d, "SELECT a.position FROM areas a JOIN plans p ON p.id = a.plan_id WHERE p.code = 'KH2022' AND a.no = ?", "VII"), 7);
@@ -282,8 +293,7 @@ static void test_import_valid_only_and_updates(void **state)
     update_input in = {.task_id = t1a, .user_id = 0, .unit_id = store_unit_id_by_code(d, "VP"), .username = "t",
                        .is_lead = true, .status = ST_IN_PROGRESS, .percent = 55, .note = "đang làm"};
     /* task_updates.user_id references users: write through a real account */
-    assert_int_equal(db_exec(d, "INSERT INTO users(username, role, password_hash, created_at) VALUES ('u1','admin','!','now')"), DB_OK);
-    in.user_id = db_last_id(d);
+    in.user_id = add_admin(d);
     assert_true(store_task_add_update(d, &in) > 0);
     const char *csv = HEADER
         "KH2022,I,Chỉ đạo điều hành,1.a,Tiêu đề đã sửa Quokka,VP,TCCB,Kế hoạch,Tháng 12/2021\n"
@@ -311,7 +321,12 @@ static void test_import_valid_only_and_updates(void **state)
     assert_int_equal(t.percent, 55);
     assert_int_equal(t.ncoord, 1);                             /* coordinators replaced */
     task_row_free(&t);
-    assert_int_equal(q_int(d, "SELECT COUNT(*) FROM task_fts WHERE task_fts MATCH ?", "\"quokka\""), 1);     /* re-indexed */
+    task_filter qf = {.q = "quokka", .status = -1};                 /* re-indexed */
+    task_list found;
+    assert_int_equal(store_task_find(d, &qf, &found), DB_OK);
+    assert_int_equal(found.total, 1);
+    assert_int_equal(found.rows[0].id, t1a);
+    task_list_free(&found);
     assert_int_equal(store_audit_count(d, "import"), 3);
 }
 
@@ -333,8 +348,7 @@ static void test_import_new_plan_needs_title_and_years(void **state)
     assert_int_equal(store_seed_plan_id(d, "KH2031"), 0);
 
     import_plan_info plan = {.title = "Kế hoạch CCHC năm 2031", .year_from = 2031, .year_to = 2031};
-    assert_int_equal(db_exec(d, "INSERT INTO users(username, role, password_hash, created_at) VALUES ('u1','admin','!','now')"), DB_OK);
-    int64_t user = db_last_id(d);
+    int64_t user = add_admin(d);
     int64_t id = store_import_save(d, user, "u1", "kh2031.csv", csv, strlen(csv), &plan);
     assert_true(id > 0);
     import_row saved;

@@ -6,6 +6,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
+#include "support/testdb.h"
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,7 +21,7 @@
 
 typedef struct {
     char dir[64];
-    char path[128];
+    char path[600];
     db *d;
     int64_t admin_id;
     cal_editor who;
@@ -39,7 +40,7 @@ static int setup(void **state)
     char err[256];
     snprintf(f->dir, sizeof f->dir, "/tmp/cchc-cal-XXXXXX");
     if (!f->dir[0] || !mkdtemp(f->dir)) return -1;
-    snprintf(f->path, sizeof f->path, "%s/cchc.db", f->dir);
+    if (!test_db_new(f->dir, f->path, sizeof f->path)) return -1;
     f->d = db_open(f->path, err, sizeof err);
     if (!f->d) {
         fprintf(stderr, "db_open: %s\n", err);
@@ -56,6 +57,7 @@ static int teardown(void **state)
     fixture *f = *state;
     char p[160];
     db_close(f->d);
+    test_db_drop(f->path);
     static const char *const suffixes[] = {"", "-wal", "-shm"};
     for (size_t i = 0; i < 3; i++) {
         snprintf(p, sizeof p, "%s%s", f->path, suffixes[i]);

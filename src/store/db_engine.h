@@ -1,0 +1,75 @@
+#ifndef CCHC_DB_ENGINE_H
+#define CCHC_DB_ENGINE_H
+/* The contract between db.c (engine-neutral: dispatch, transactions, migrations,
+ * cache generations) and one engine file (db_sqlite.c, db_pg.c). Only these
+ * three files include it. */
+#include "store/db.h"
+
+typedef struct db_engine db_engine;
+
+/* The part of every connection that db.c owns; an engine's connection struct
+ * starts with it. */
+struct db {
+    const db_engine *eng;
+    int depth;          /* transaction nesting (inner db_txn calls join the outer one) */
+    bool dirty;         /* the open transaction has written something */
+    bool untracked;     /* writes that change no content (session activity) */
+    bool read_only;     /* the open transaction is a read-only request's (db_read_begin) */
+    bool retry;         /* the last failure may succeed if the transaction is rerun */
+    bool quiet;         /* failures are expected: the engine prints nothing */
+};
+
+/* The part of every statement that db.c owns; an engine's statement starts with it. */
+struct db_stmt {
+    db *owner;
+};
+
+struct db_engine {
+    const char *name;
+    /* The migrations, numbered from 1, NULL-terminated: each entry is one or more
+     * embedded script paths separated by spaces, run in one transaction. */
+    const char *const *migrations;
+    const char *begin_write;         /* transaction-control statements */
+    const char *begin_read;
+    const char *begin_migration;     /* a write transaction that excludes other migrators */
+    /* The engine's form of a portable migration script; malloc'd, caller frees. */
+    char *(*migration_sql)(const char *portable);
+    void (*close)(db *d);
+    db_stmt *(*prepare)(db *d, const char *sql);
+    void (*bind_int)(db_stmt *s, int i, int64_t v);
+    void (*bind_double)(db_stmt *s, int i, double v);
+    void (*bind_text)(db_stmt *s, int i, const char *v);
+    void (*bind_blob)(db_stmt *s, int i, const void *p, size_t n);
+    void (*bind_null)(db_stmt *s, int i);
+    int (*step)(db_stmt *s);
+    void (*reset)(db_stmt *s);
+    int64_t (*col_int)(db_stmt *s, int i);
+    double (*col_double)(db_stmt *s, int i);
+    const char *(*col_text)(db_stmt *s, int i);      /* NULL for SQL NULL */
+    int (*exec)(db *d, const char *sql);
+    int (*control)(db *d, const char *sql);
+    int64_t (*data_version)(db *d);
+    int64_t (*last_id)(db *d);
+    int (*changes)(db *d);
+    const char *(*errmsg)(db *d);
+    void (*idle)(db *d);
+    int (*backup)(db *d, const char *dest, char *err, size_t errlen);
+    /* Runs once the schema is current (e.g. learns the tables' identity ids); 0 or -1. */
+    int (*after_migrations)(db *d, char *err, size_t errlen);
+    /* True when the connection to a database server is gone (NULL: never). */
+    bool (*lost)(db *d);
+    /* engine.h */
+    const char *task_search_sql;
+    size_t (*match_query)(const char *folded, char *out, size_t outlen);
+    int (*task_index)(db *d, int64_t task_id, const char *folded);
+};
+
+/* Records that a statement changed data (counted for caches at commit). */
+void db_note_write(db *d);
+/* Applies the engine's pending migrations; 0 or -1 with err. */
+int db_apply_migrations(db *d, char *err, size_t errlen);
+
+/* Engine constructors: open a connection (without migrations); NULL with err. */
+db *db_sqlite_open(const char *path, char *err, size_t errlen);
+db *db_pg_open(const char *url, char *err, size_t errlen);
+#endif

@@ -1,0 +1,291 @@
+/* SQLite engine (db_engine.h): the embedded default, one file per department.
+ * Write transactions take the write lock at BEGIN (BEGIN IMMEDIATE), so a
+ * read-modify-write never races another writer; readers see WAL snapshots. */
+#include "store/db_engine.h"
+#include "store/engine.h"
+#include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#define STMT_CACHE 96
+
+typedef struct {
+    db_stmt base;
+    sqlite3_stmt *st;
+    uint64_t hash;      /* FNV-1a of the SQL text: the cache key, confirmed with strcmp */
+} lite_stmt;
+
+typedef struct {
+    db base;
+    sqlite3 *h;
+    lite_stmt cache[STMT_CACHE];
+    int ncache;
+    int next_evict;     /* the slot replaced next once the cache is full */
+} lite_db;
+
+static const char *const migrations[] = {
+    "src/store/sql/001_schema.sql",
+    "src/store/sql/002_sqlite_fts.sql",
+    "src/store/sql/003_calendar.sql",
+    "src/store/sql/004_indexes.sql",
+    "src/store/sql/005_login_attempts.sql",
+    "src/store/sql/006_task_search.sql",
+    NULL,
+};
+
+static lite_db *L(db *d) { return (lite_db *)d; }
+static sqlite3_stmt *ST(db_stmt *s) { return ((lite_stmt *)s)->st; }
+
+static int map_rc(int rc)
+{
+    switch (rc) {
+    case SQLITE_OK: return DB_OK;
+    case SQLITE_ROW: return DB_ROW;
+    case SQLITE_DONE: return DB_DONE;
+    case SQLITE_BUSY: case SQLITE_LOCKED: return DB_BUSY;
+    case SQLITE_CONSTRAINT: return DB_CONSTRAINT;
+    default: return DB_ERR;
+    }
+}
+
+static char *lite_migration_sql(const char *portable) { return strdup(portable); }
+
+static int lite_exec(db *d, const char *sql)
+{
+    char *msg = NULL;
+    int rc = sqlite3_exec(L(d)->h, sql, NULL, NULL, &msg);
+    if (rc != SQLITE_OK) {
+        fprintf(stderr, "db: %s\n", msg ? msg : sqlite3_errstr(rc));
+        sqlite3_free(msg);
+        return map_rc(rc) == DB_OK ? DB_ERR : map_rc(rc);
+    }
+    return DB_OK;
+}
+
+static void lite_close(db *d)
+{
+    lite_db *l = L(d);
+    for (int i = 0; i < l->ncache; i++) sqlite3_finalize(l->cache[i].st);
+    sqlite3_close(l->h);
+    free(l);
+}
+
+static uint64_t sql_hash(const char *s)
+{
+    uint64_t h = 1469598103934665603ull;
+    for (; *s; s++) h = (h ^ (unsigned char)*s) * 1099511628211ull;
+    return h;
+}
+
+static db_stmt *lite_prepare(db *d, const char *sql)
+{
+    lite_db *l = L(d);
+    /* Keyed on the text, never the address: callers build SQL in reused buffers. */
+    uint64_t h = sql_hash(sql);
+    for (int i = 0; i < l->ncache; i++) {
+        lite_stmt *s = &l->cache[i];
+        if (s->hash == h && strcmp(sqlite3_sql(s->st), sql) == 0) {
+            sqlite3_reset(s->st);
+            sqlite3_clear_bindings(s->st);
+            return &s->base;
+        }
+    }
+    sqlite3_stmt *st = NULL;
+    if (sqlite3_prepare_v2(l->h, sql, -1, &st, NULL) != SQLITE_OK) {
+        if (!d->quiet) fprintf(stderr, "db: prepare failed: %s\n  in: %s\n", sqlite3_errmsg(l->h), sql);
+        return NULL;
+    }
+    if (l->ncache < STMT_CACHE) {
+        l->cache[l->ncache] = (lite_stmt){{d}, st, h};
+        return &l->cache[l->ncache++].base;
+    }
+    /* Full: replace one slot in turn, in place, so other slots never move; a
+     * statement still being stepped is never the one replaced. */
+    lite_stmt *slot = &l->cache[l->next_evict];
+    for (int tries = 0; tries < STMT_CACHE && sqlite3_stmt_busy(slot->st); tries++) {
+        l->next_evict = (l->next_evict + 1) % STMT_CACHE;
+        slot = &l->cache[l->next_evict];
+    }
+    l->next_evict = (l->next_evict + 1) % STMT_CACHE;
+    sqlite3_finalize(slot->st);
+    *slot = (lite_stmt){{d}, st, h};
+    return &slot->base;
+}
+
+static void lite_bind_int(db_stmt *s, int i, int64_t v) { sqlite3_bind_int64(ST(s), i, v); }
+static void lite_bind_double(db_stmt *s, int i, double v) { sqlite3_bind_double(ST(s), i, v); }
+static void lite_bind_null(db_stmt *s, int i) { sqlite3_bind_null(ST(s), i); }
+static void lite_bind_text(db_stmt *s, int i, const char *v)
+{
+    if (v) sqlite3_bind_text(ST(s), i, v, -1, SQLITE_TRANSIENT);
+    else sqlite3_bind_null(ST(s), i);
+}
+static void lite_bind_blob(db_stmt *s, int i, const void *p, size_t n)
+{
+    sqlite3_bind_blob(ST(s), i, p, (int)n, SQLITE_TRANSIENT);
+}
+
+static int lite_step(db_stmt *s)
+{
+    int rc = sqlite3_step(ST(s));
+    if (rc == SQLITE_DONE && !sqlite3_stmt_readonly(ST(s))) db_note_write(s->owner);
+    if (rc != SQLITE_ROW && rc != SQLITE_DONE && map_rc(rc) == DB_ERR)
+        fprintf(stderr, "db: step failed: %s\n  in: %s\n", sqlite3_errmsg(sqlite3_db_handle(ST(s))), sqlite3_sql(ST(s)));
+    return map_rc(rc);
+}
+
+static void lite_reset(db_stmt *s) { sqlite3_reset(ST(s)); }
+static int64_t lite_col_int(db_stmt *s, int i) { return sqlite3_column_int64(ST(s), i); }
+static double lite_col_double(db_stmt *s, int i) { return sqlite3_column_double(ST(s), i); }
+static const char *lite_col_text(db_stmt *s, int i) { return (const char *)sqlite3_column_text(ST(s), i); }
+
+/* Runs a cached transaction-control statement ("BEGIN", "COMMIT", ...). */
+static int lite_control(db *d, const char *sql)
+{
+    db_stmt *s = lite_prepare(d, sql);
+    if (!s) return DB_ERR;
+    int rc = lite_step(s);
+    sqlite3_reset(ST(s));
+    return rc == DB_DONE ? DB_OK : rc;
+}
+
+static int64_t lite_data_version(db *d)
+{
+    db_stmt *s = lite_prepare(d, "PRAGMA data_version");
+    return s && lite_step(s) == DB_ROW ? lite_col_int(s, 0) : -1;
+}
+
+static int64_t lite_last_id(db *d) { return sqlite3_last_insert_rowid(L(d)->h); }
+static int lite_changes(db *d) { return sqlite3_changes(L(d)->h); }
+static const char *lite_errmsg(db *d) { return sqlite3_errmsg(L(d)->h); }
+
+static void lite_idle(db *d)
+{
+    /* A cached statement stepped once and left unreset keeps its read snapshot
+     * open; that would make this connection's next write fail with BUSY forever. */
+    lite_db *l = L(d);
+    for (int i = 0; i < l->ncache; i++)
+        if (sqlite3_stmt_busy(l->cache[i].st)) sqlite3_reset(l->cache[i].st);
+}
+
+static int lite_backup(db *d, const char *dest_path, char *err, size_t errlen)
+{
+    /* The copy holds password, session and token hashes: readable by the owner only. */
+    int fd = open(dest_path, O_WRONLY | O_CREAT | O_CLOEXEC, 0600);
+    if (fd < 0 || fchmod(fd, 0600) != 0) {
+        snprintf(err, errlen, "cannot create %s: %s", dest_path, strerror(errno));
+        if (fd >= 0) close(fd);
+        return DB_ERR;
+    }
+    close(fd);
+    sqlite3 *dest = NULL;
+    if (sqlite3_open(dest_path, &dest) != SQLITE_OK) {
+        snprintf(err, errlen, "cannot open %s: %s", dest_path, dest ? sqlite3_errmsg(dest) : "?");
+        sqlite3_close(dest);
+        return DB_ERR;
+    }
+    sqlite3_backup *b = sqlite3_backup_init(dest, "main", L(d)->h, "main");
+    int rc = SQLITE_ERROR;
+    if (b) {
+        do {
+            rc = sqlite3_backup_step(b, 256);
+            if (rc == SQLITE_BUSY || rc == SQLITE_LOCKED) sqlite3_sleep(20);
+        } while (rc == SQLITE_OK || rc == SQLITE_BUSY || rc == SQLITE_LOCKED);
+        sqlite3_backup_finish(b);
+    }
+    if (rc != SQLITE_DONE) snprintf(err, errlen, "backup failed: %s", sqlite3_errmsg(dest));
+    sqlite3_close(dest);
+    return rc == SQLITE_DONE ? DB_OK : DB_ERR;
+}
+
+/* ---------- engine.h: full-text search through FTS5 ---------- */
+
+static int lite_task_index(db *d, int64_t task_id, const char *folded)
+{
+    db_stmt *s = db_prepare(d, "DELETE FROM task_fts WHERE rowid = ?");
+    if (!s) return DB_ERR;
+    db_bind_int(s, 1, task_id);
+    if (db_exec_stmt(s) != DB_DONE) return DB_ERR;
+    s = db_prepare(d, "INSERT INTO task_fts(rowid, folded) VALUES (?, ?)");
+    if (!s) return DB_ERR;
+    db_bind_int(s, 1, task_id);
+    db_bind_text(s, 2, folded);
+    return db_exec_stmt(s) == DB_DONE ? DB_OK : DB_ERR;
+}
+
+/* A folded word (letters and digits only, as search_parse splits them) becomes
+ * the FTS5 prefix query "word"*. */
+static size_t lite_match_query(const char *word, char *out, size_t outlen)
+{
+    int n = snprintf(out, outlen, "\"%s\"*", word);
+    return *word && n > 0 && (size_t)n < outlen ? (size_t)n : 0;
+}
+
+static const db_engine sqlite_engine = {
+    .name = "sqlite",
+    .migrations = migrations,
+    .begin_write = "BEGIN IMMEDIATE",
+    .begin_read = "BEGIN",
+    .begin_migration = "BEGIN IMMEDIATE",
+    .migration_sql = lite_migration_sql,
+    .close = lite_close,
+    .prepare = lite_prepare,
+    .bind_int = lite_bind_int,
+    .bind_double = lite_bind_double,
+    .bind_text = lite_bind_text,
+    .bind_blob = lite_bind_blob,
+    .bind_null = lite_bind_null,
+    .step = lite_step,
+    .reset = lite_reset,
+    .col_int = lite_col_int,
+    .col_double = lite_col_double,
+    .col_text = lite_col_text,
+    .exec = lite_exec,
+    .control = lite_control,
+    .data_version = lite_data_version,
+    .last_id = lite_last_id,
+    .changes = lite_changes,
+    .errmsg = lite_errmsg,
+    .idle = lite_idle,
+    .backup = lite_backup,
+    .task_search_sql = "SELECT rowid FROM task_fts WHERE task_fts MATCH ?",
+    .match_query = lite_match_query,
+    .task_index = lite_task_index,
+};
+
+static pthread_once_t engine_once = PTHREAD_ONCE_INIT;
+
+/* Process-wide engine settings, before the first connection: no global memory
+ * statistics (their mutex serialises every allocation across worker threads). */
+static void engine_configure(void)
+{
+    sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+}
+
+db *db_sqlite_open(const char *path, char *err, size_t errlen)
+{
+    pthread_once(&engine_once, engine_configure);
+    lite_db *l = calloc(1, sizeof *l);
+    if (!l) { snprintf(err, errlen, "out of memory"); return NULL; }
+    l->base.eng = &sqlite_engine;
+    int rc = sqlite3_open_v2(path, &l->h, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL);
+    if (rc != SQLITE_OK) {
+        snprintf(err, errlen, "cannot open %s: %s", path, l->h ? sqlite3_errmsg(l->h) : sqlite3_errstr(rc));
+        lite_close(&l->base);
+        return NULL;
+    }
+    sqlite3_busy_timeout(l->h, 1000);
+    if (lite_exec(&l->base, "PRAGMA journal_mode=WAL; PRAGMA foreign_keys=ON; PRAGMA synchronous=NORMAL;"
+                            "PRAGMA temp_store=MEMORY; PRAGMA cache_size=-4000;") != DB_OK) {
+        snprintf(err, errlen, "cannot configure %s: %s", path, sqlite3_errmsg(l->h));
+        lite_close(&l->base);
+        return NULL;
+    }
+    return &l->base;
+}

@@ -1,0 +1,21 @@
+#ifndef CCHC_TEST_TESTDB_H
+#define CCHC_TEST_TESTDB_H
+/* The database a test runs on. scripts/run-tests runs every test binary twice:
+ * on SQLite (a file in the test's own directory) and on PostgreSQL, in a
+ * throwaway cluster it starts (CCHC_TEST_PG_HOST = the cluster's socket folder).
+ * Each call to test_db_new gives a fresh, empty database. */
+#include <stdbool.h>
+#include <stddef.h>
+
+/* True when this run is the PostgreSQL one. */
+bool test_db_is_pg(void);
+/* Writes the location of a new empty database into out: DIR/cchc.db on SQLite,
+ * a postgresql:// URL of a newly created database on PostgreSQL. Returns out,
+ * or NULL (with a message on stderr) when the database cannot be created. */
+char *test_db_new(const char *dir, char *out, size_t n);
+/* Drops a database made by test_db_new (a no-op for SQLite files, which go
+ * with their directory). */
+void test_db_drop(const char *location);
+/* The engine's name in test names: "sqlite" or "pg". */
+const char *test_db_engine(void);
+#endif
