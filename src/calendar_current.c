@@ -16,6 +16,9 @@ typedef struct retired {
 static _Atomic(cal_calendar *) g_current;
 static pthread_mutex_t g_reload_lock = PTHREAD_MUTEX_INITIALIZER;
 static retired *g_retired;            /* guarded by g_reload_lock */
+/* The stamp of the edits the current calendar was built from; guarded by
+ * g_reload_lock, read without it (a torn read only causes one more reload). */
+static _Atomic int64_t g_last_edit = -1, g_confirmed_years = -1;
 
 const cal_calendar *cal_current(void)
 {
@@ -42,8 +45,15 @@ static bool reload_from(db *d)
     /* Serialized so that the last reload to start publishes the newest data:
      * each caller reloads after its own commit. */
     pthread_mutex_lock(&g_reload_lock);
+    /* The stamp is read before the edits: it is never newer than what is built. */
+    cal_stamp st = {-1, -1};
+    bool stamped = store_calendar_stamp(d, &st) == DB_OK;
     cal_calendar *cal = store_calendar_build(d, err, sizeof err);
-    if (cal) publish(cal);
+    if (cal) {
+        publish(cal);
+        atomic_store(&g_last_edit, stamped ? st.last_edit : -1);
+        atomic_store(&g_confirmed_years, stamped ? st.confirmed_years : -1);
+    }
     else fprintf(stderr, "cchc: calendar not reloaded, keeping the current one: %s\n", err);
     pthread_mutex_unlock(&g_reload_lock);
     return cal != NULL;
@@ -51,6 +61,14 @@ static bool reload_from(db *d)
 
 void cal_current_reload(db *d)
 {
+    reload_from(d);
+}
+
+void cal_current_refresh(db *d)
+{
+    cal_stamp st;
+    if (store_calendar_stamp(d, &st) != DB_OK) return;
+    if (st.last_edit == atomic_load(&g_last_edit) && st.confirmed_years == atomic_load(&g_confirmed_years)) return;
     reload_from(d);
 }
 

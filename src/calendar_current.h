@@ -21,6 +21,9 @@ const cal_calendar *cal_current(void);
 /* Rebuilds the calendar from d's edits and publishes it; on failure keeps the
  * current one and logs to stderr. Reloads are serialized. Thread-safe. */
 void cal_current_reload(db *d);
-/* Opens the database file, reloads from it and closes it; false (logged) on any failure. */
+/* Reloads when d holds edits the current calendar does not (made by another
+ * process, e.g. another instance on the same database): one small query. */
+void cal_current_refresh(db *d);
+/* Opens the database, reloads from it and closes it; false (logged) on any failure. */
 bool cal_current_reload_file(const char *db_path);
 #endif

@@ -10,11 +10,13 @@ int cli_import(config *cfg, int argc, char **argv);     /* cli_import.c */
 int cli_user(config *cfg, int argc, char **argv);
 int cli_backup(config *cfg, int argc, char **argv);
 int cli_calendar(int argc, char **argv);                /* cli_calendar.c */
+int cli_migrate(config *cfg, int argc, char **argv);    /* cli_migrate.c */
 
 /* Loads the bundled units, plans, tasks and targets into d (seed.c); with demo
  * also sample progress. Writes a report of counts to stdout. 0 on success. */
 struct db;
 int seed_bundled(struct db *d, int demo, char *err, size_t errlen);
-/* Opens DATA/cchc.db, creating the directory; prints errors. NULL on failure. */
+/* Opens the configured database (--db / [database] url, else DATA/cchc.db),
+ * creating the data directory; prints errors. NULL on failure. */
 struct db *cli_open_db(const config *cfg);
 #endif

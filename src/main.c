@@ -34,7 +34,8 @@ static const char USAGE[] =
     "  calendar  to-lunar|to-solar|tet|is-working-day|add|holidays ...  working-day calendar\n"
     "  user      add NAME --role ROLE [--unit UNIT_CODE|UNIT_ID] [--name FULL] --password-stdin\n"
     "  user      passwd NAME --password-stdin | list\n"
-    "  backup    FILE [--data DIR]                     online copy of the database\n"
+    "  backup    FILE [--data DIR]                     online copy of the database (pg_dump -Fc on PostgreSQL)\n"
+    "  migrate   --from FILE|URL --to URL              copy a database into an empty one, verified\n"
     "\n"
     "Global options:\n"
     "  --config FILE   INI configuration (default: cchc.conf if present)\n"
@@ -286,7 +287,8 @@ int cli_user(config *cfg, int argc, char **argv)
 int cli_backup(config *cfg, int argc, char **argv)
 {
     if (argc != 2 || want_help(argc, argv)) {
-        printf("Usage: cchc backup FILE [--data DIR]\nCopies the live database to FILE with SQLite's online backup API.\n");
+        printf("Usage: cchc backup FILE [--data DIR] [--db URL]\nCopies the live database to FILE: SQLite's online backup API, or\n"
+               "on PostgreSQL pg_dump's custom format (restore with pg_restore -d NEWDB FILE).\n");
         return argc == 2 ? 0 : 2;
     }
     db *d = cli_open_db(cfg);
@@ -343,6 +345,7 @@ int main(int argc, char **argv)
     if (!strcmp(cmd, "import")) return cli_import(&cfg, argc, argv);
     if (!strcmp(cmd, "user")) return cli_user(&cfg, argc, argv);
     if (!strcmp(cmd, "backup")) return cli_backup(&cfg, argc, argv);
+    if (!strcmp(cmd, "migrate")) return cli_migrate(&cfg, argc, argv);
     fprintf(stderr, "cchc: unknown command '%s'\n\n%s", cmd, USAGE);
     return 2;
 }

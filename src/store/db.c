@@ -40,7 +40,7 @@ bool db_is_url(const char *location)
 
 db *db_open(const char *location, char *err, size_t errlen)
 {
-    db *d = db_is_url(location) ? db_pg_open(location, err, errlen) : db_sqlite_open(location, err, errlen);
+    db *d = db_is_url(location) ? db_pg_open(location, false, err, errlen) : db_sqlite_open(location, false, err, errlen);
     if (!d) return NULL;
     if (db_apply_migrations(d, err, errlen) != 0 ||
         (d->eng->after_migrations && d->eng->after_migrations(d, err, errlen) != 0)) {
@@ -51,13 +51,33 @@ db *db_open(const char *location, char *err, size_t errlen)
     return d;
 }
 
+db *db_open_readonly(const char *location, char *err, size_t errlen)
+{
+    db *d = db_is_url(location) ? db_pg_open(location, true, err, errlen) : db_sqlite_open(location, true, err, errlen);
+    if (!d) return NULL;
+    int count = 0;
+    while (d->eng->migrations[count]) count++;
+    d->quiet = true;
+    int v = db_schema_version(d);
+    d->quiet = false;
+    if (v != count) {
+        snprintf(err, errlen, "%s has schema version %d, this cchc needs %d (open it once with this cchc to upgrade it)",
+                 location, v, count);
+        db_close(d);
+        return NULL;
+    }
+    if (d->eng->after_migrations && d->eng->after_migrations(d, err, errlen) != 0) { db_close(d); return NULL; }
+    db_idle(d);
+    return d;
+}
+
 void db_close(db *d)
 {
     if (d) d->eng->close(d);
 }
 
 const char *db_engine_name(db *d) { return d->eng->name; }
-bool db_lost(db *d) { return d && d->eng->lost && d->eng->lost(d); }
+bool db_lost(db *d) { return !d || (d->eng->lost && d->eng->lost(d)); }
 
 int db_schema_version(db *d)
 {
@@ -169,6 +189,10 @@ const char *db_col_text(db_stmt *s, int i)
 }
 const char *db_col_text_or_null(db_stmt *s, int i) { return s->owner->eng->col_text(s, i); }
 char *db_col_dup(db_stmt *s, int i) { return strdup(db_col_text(s, i)); }
+int db_col_count(db_stmt *s) { return s->owner->eng->col_count(s); }
+const char *db_col_name(db_stmt *s, int i) { return s->owner->eng->col_name(s, i); }
+int db_col_type(db_stmt *s, int i) { return s->owner->eng->col_type(s, i); }
+int db_sync_ids(db *d) { return d->eng->sync_ids ? d->eng->sync_ids(d) : DB_OK; }
 
 int db_exec(db *d, const char *sql) { return d->eng->exec(d, sql); }
 int64_t db_data_version(db *d) { return d->eng->data_version(d); }

@@ -15,12 +15,15 @@ enum { DB_OK = 0, DB_ROW = 1, DB_DONE = 2, DB_ERR = -1, DB_BUSY = -2, DB_CONSTRA
  * (SQLite, created if needed) or a postgres:// or postgresql:// URL (PostgreSQL).
  * Returns NULL and writes a one-line err on failure. Caller closes it. */
 db *db_open(const char *location, char *err, size_t errlen);
+/* Opens an existing database for reading only (never migrated, never written):
+ * NULL with err when it is missing or its schema is not the current one. */
+db *db_open_readonly(const char *location, char *err, size_t errlen);
 /* True when location names a PostgreSQL database (a postgres:// URL). */
 bool db_is_url(const char *location);
 /* "sqlite" or "postgresql". */
 const char *db_engine_name(db *d);
-/* True when the connection to the database server was lost; the next
- * transaction reconnects (requests meanwhile answer 503). */
+/* True when the database server cannot be reached now: the connection was lost
+ * and reconnecting (tried here, outside a transaction) fails. NULL: true. */
 bool db_lost(db *d);
 /* Closes the connection and its cached statements; NULL is a no-op. */
 void db_close(db *d);
@@ -49,6 +52,15 @@ const char *db_col_text_or_null(db_stmt *s, int i);
 bool db_col_is_null(db_stmt *s, int i);
 /* Column text as a malloc'd copy ("" for NULL); caller frees. */
 char *db_col_dup(db_stmt *s, int i);
+/* The result's columns (valid once db_step returned DB_ROW): how many, each
+ * name, and the type of the current row's value. */
+enum { DB_T_NULL = 0, DB_T_INT = 1, DB_T_REAL = 2, DB_T_TEXT = 3 };
+int db_col_count(db_stmt *s);
+const char *db_col_name(db_stmt *s, int i);
+int db_col_type(db_stmt *s, int i);
+/* After rows were inserted with explicit ids (cchc migrate): makes the next
+ * generated id of every table larger than any present. DB_OK or DB_ERR. */
+int db_sync_ids(db *d);
 
 /* Runs raw SQL with no parameters (migrations, pragmas). DB_OK or DB_ERR. */
 int db_exec(db *d, const char *sql);

@@ -46,6 +46,12 @@ struct db_engine {
     int64_t (*col_int)(db_stmt *s, int i);
     double (*col_double)(db_stmt *s, int i);
     const char *(*col_text)(db_stmt *s, int i);      /* NULL for SQL NULL */
+    int (*col_count)(db_stmt *s);
+    const char *(*col_name)(db_stmt *s, int i);
+    int (*col_type)(db_stmt *s, int i);              /* DB_T_* of the current row's value */
+    /* Moves every identity sequence past the largest id (after rows were
+     * copied in with their ids); DB_OK or DB_ERR. NULL: nothing to do. */
+    int (*sync_ids)(db *d);
     int (*exec)(db *d, const char *sql);
     int (*control)(db *d, const char *sql);
     int64_t (*data_version)(db *d);
@@ -70,6 +76,6 @@ void db_note_write(db *d);
 int db_apply_migrations(db *d, char *err, size_t errlen);
 
 /* Engine constructors: open a connection (without migrations); NULL with err. */
-db *db_sqlite_open(const char *path, char *err, size_t errlen);
-db *db_pg_open(const char *url, char *err, size_t errlen);
+db *db_sqlite_open(const char *path, bool read_only, char *err, size_t errlen);
+db *db_pg_open(const char *url, bool read_only, char *err, size_t errlen);
 #endif

@@ -77,6 +77,7 @@ typedef struct {
     unsigned next_name;
     int64_t last_id;
     int changes;
+    bool read_only;       /* a migration source: every transaction read-only */
     char *id_tables;      /* ",units,users,...,": tables whose id is an identity column */
     char err[512];
 } pg_db;
@@ -217,15 +218,34 @@ static bool ensure_connected(pg_db *p)
     PQreset(p->conn);
     if (PQstatus(p->conn) != CONNECTION_OK) { set_err(p, PQerrorMessage(p->conn)); return false; }
     for (int i = 0; i < p->ncache; i++) { stmt_clear_result(&p->cache[i]); p->cache[i].prepared = false; }
-    PQclear(PQexec(p->conn, "SET lock_timeout = '5s'"));
+    PQclear(PQexec(p->conn, p->read_only ? "SET lock_timeout = '5s'; SET default_transaction_read_only = on"
+                                         : "SET lock_timeout = '5s'"));
     return true;
+}
+
+/* True when res failed because the connection broke (the server restarted)
+ * outside a transaction: then nothing was done, and reconnecting and sending
+ * the statement again is safe. */
+static bool retry_after_reconnect(pg_db *p, PGresult *res)
+{
+    ExecStatusType st = PQresultStatus(res);
+    if (st == PGRES_COMMAND_OK || st == PGRES_TUPLES_OK || PQstatus(p->conn) != CONNECTION_BAD || p->base.depth > 0) return false;
+    return ensure_connected(p);
+}
+
+/* PQexec, sent again once on a fresh connection if the old one had broken. */
+static PGresult *exec_simple(pg_db *p, const char *sql)
+{
+    PGresult *res = PQexec(p->conn, sql);
+    if (retry_after_reconnect(p, res)) { PQclear(res); res = PQexec(p->conn, sql); }
+    return res;
 }
 
 static int pg_exec(db *d, const char *sql)
 {
     pg_db *p = P(d);
     if (!ensure_connected(p)) return DB_ERR;
-    PGresult *res = PQexec(p->conn, sql);
+    PGresult *res = exec_simple(p, sql);
     ExecStatusType st = PQresultStatus(res);
     int rc = DB_OK;
     if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK) {
@@ -240,7 +260,7 @@ static int pg_control(db *d, const char *sql)
 {
     pg_db *p = P(d);
     if (!ensure_connected(p)) return DB_ERR;
-    PGresult *res = PQexec(p->conn, sql);
+    PGresult *res = exec_simple(p, sql);
     ExecStatusType st = PQresultStatus(res);
     int rc = st == PGRES_COMMAND_OK || st == PGRES_TUPLES_OK ? DB_OK : map_error(p, res);
     /* COMMIT of a transaction that failed earlier answers ROLLBACK, not an error. */
@@ -446,6 +466,11 @@ static int stmt_execute(pg_db *p, pg_stmt *s)
         fmts[i] = prm->kind == P_BLOB;
     }
     PGresult *res = PQexecPrepared(p->conn, s->name, s->nparams, vals, lens, fmts, 0);
+    if (retry_after_reconnect(p, res)) {          /* prepared statements went with the old connection */
+        PQclear(res);
+        if (stmt_server_prepare(p, s) != DB_OK) return DB_ERR;
+        res = PQexecPrepared(p->conn, s->name, s->nparams, vals, lens, fmts, 0);
+    }
     ExecStatusType st = PQresultStatus(res);
     if (st != PGRES_TUPLES_OK && st != PGRES_COMMAND_OK) {
         int rc = map_error(p, res);
@@ -492,6 +517,29 @@ static const char *pg_col_text(db_stmt *st, int i)
     return PQgetvalue(s->res, s->row, i);
 }
 
+static int pg_col_count(db_stmt *st)
+{
+    pg_stmt *s = PS(st);
+    return s->res ? PQnfields(s->res) : 0;
+}
+
+static const char *pg_col_name(db_stmt *st, int i)
+{
+    pg_stmt *s = PS(st);
+    return s->res ? PQfname(s->res, i) : NULL;
+}
+
+static int pg_col_type(db_stmt *st, int i)
+{
+    pg_stmt *s = PS(st);
+    if (!pg_col_text(st, i)) return DB_T_NULL;
+    switch (PQftype(s->res, i)) {
+    case 16: case 20: case 21: case 23: return DB_T_INT;          /* bool, int8, int2, int4 */
+    case 700: case 701: case 1700: return DB_T_REAL;              /* float4, float8, numeric */
+    default: return DB_T_TEXT;
+    }
+}
+
 static int64_t pg_col_int(db_stmt *s, int i)
 {
     const char *t = pg_col_text(s, i);
@@ -511,7 +559,7 @@ static int64_t pg_data_version(db *d)
 {
     pg_db *p = P(d);
     if (!ensure_connected(p)) return -1;
-    PGresult *res = PQexec(p->conn, "SELECT pg_current_snapshot()::text");
+    PGresult *res = exec_simple(p, "SELECT pg_current_snapshot()::text");
     int64_t v = -1;
     if (PQresultStatus(res) == PGRES_TUPLES_OK && PQntuples(res) == 1)
         v = (int64_t)(sql_hash(PQgetvalue(res, 0, 0)) >> 1);
@@ -519,7 +567,8 @@ static int64_t pg_data_version(db *d)
     return v;
 }
 
-static bool pg_lost(db *d) { return PQstatus(P(d)->conn) != CONNECTION_OK; }
+/* Lost, unless a reconnect (outside a transaction) succeeds now. */
+static bool pg_lost(db *d) { return PQstatus(P(d)->conn) != CONNECTION_OK && !ensure_connected(P(d)); }
 static int64_t pg_last_id(db *d) { return P(d)->last_id; }
 static int pg_changes(db *d) { return P(d)->changes; }
 static const char *pg_errmsg(db *d) { return P(d)->err[0] ? P(d)->err : PQerrorMessage(P(d)->conn); }
@@ -528,6 +577,20 @@ static void pg_idle(db *d)
 {
     pg_db *p = P(d);
     for (int i = 0; i < p->ncache; i++) stmt_clear_result(&p->cache[i]);
+}
+
+static int pg_sync_ids(db *d)
+{
+    pg_db *p = P(d);
+    PGresult *res = PQexec(p->conn,
+        "DO $$ DECLARE t text; BEGIN "
+        "FOR t IN SELECT table_name FROM information_schema.columns WHERE table_schema = current_schema() "
+        "AND column_name = 'id' AND is_identity = 'YES' LOOP "
+        "EXECUTE format('SELECT setval(pg_get_serial_sequence(%L, ''id''), COALESCE(MAX(id), 0) + 1, false) FROM %I', t, t); "
+        "END LOOP; END $$");
+    int rc = PQresultStatus(res) == PGRES_COMMAND_OK ? DB_OK : map_error(p, res);
+    PQclear(res);
+    return rc;
 }
 
 static int pg_after_migrations(db *d, char *err, size_t errlen)
@@ -633,6 +696,10 @@ static const db_engine pg_engine = {
     .col_int = pg_col_int,
     .col_double = pg_col_double,
     .col_text = pg_col_text,
+    .col_count = pg_col_count,
+    .col_name = pg_col_name,
+    .col_type = pg_col_type,
+    .sync_ids = pg_sync_ids,
     .exec = pg_exec,
     .control = pg_control,
     .data_version = pg_data_version,
@@ -648,7 +715,7 @@ static const db_engine pg_engine = {
     .task_index = pg_task_index,
 };
 
-db *db_pg_open(const char *url, char *err, size_t errlen)
+db *db_pg_open(const char *url, bool read_only, char *err, size_t errlen)
 {
     pg_db *p = calloc(1, sizeof *p);
     if (!p) { snprintf(err, errlen, "out of memory"); return NULL; }
@@ -667,6 +734,8 @@ db *db_pg_open(const char *url, char *err, size_t errlen)
     PQsetClientEncoding(p->conn, "UTF8");
     /* Quiet NOTICEs ("relation already exists, skipping"); wait at most 5 s for a lock. */
     PQclear(PQexec(p->conn, "SET client_min_messages = warning; SET lock_timeout = '5s'"));
+    p->read_only = read_only;
+    if (read_only) PQclear(PQexec(p->conn, "SET default_transaction_read_only = on"));
     return &p->base;
 }
 

@@ -144,6 +144,17 @@ static void lite_reset(db_stmt *s) { sqlite3_reset(ST(s)); }
 static int64_t lite_col_int(db_stmt *s, int i) { return sqlite3_column_int64(ST(s), i); }
 static double lite_col_double(db_stmt *s, int i) { return sqlite3_column_double(ST(s), i); }
 static const char *lite_col_text(db_stmt *s, int i) { return (const char *)sqlite3_column_text(ST(s), i); }
+static int lite_col_count(db_stmt *s) { return sqlite3_column_count(ST(s)); }
+static const char *lite_col_name(db_stmt *s, int i) { return sqlite3_column_name(ST(s), i); }
+static int lite_col_type(db_stmt *s, int i)
+{
+    switch (sqlite3_column_type(ST(s), i)) {
+    case SQLITE_INTEGER: return DB_T_INT;
+    case SQLITE_FLOAT: return DB_T_REAL;
+    case SQLITE_NULL: return DB_T_NULL;
+    default: return DB_T_TEXT;
+    }
+}
 
 /* Runs a cached transaction-control statement ("BEGIN", "COMMIT", ...). */
 static int lite_control(db *d, const char *sql)
@@ -246,6 +257,9 @@ static const db_engine sqlite_engine = {
     .col_int = lite_col_int,
     .col_double = lite_col_double,
     .col_text = lite_col_text,
+    .col_count = lite_col_count,
+    .col_name = lite_col_name,
+    .col_type = lite_col_type,
     .exec = lite_exec,
     .control = lite_control,
     .data_version = lite_data_version,
@@ -268,19 +282,21 @@ static void engine_configure(void)
     sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
 }
 
-db *db_sqlite_open(const char *path, char *err, size_t errlen)
+db *db_sqlite_open(const char *path, bool read_only, char *err, size_t errlen)
 {
     pthread_once(&engine_once, engine_configure);
     lite_db *l = calloc(1, sizeof *l);
     if (!l) { snprintf(err, errlen, "out of memory"); return NULL; }
     l->base.eng = &sqlite_engine;
-    int rc = sqlite3_open_v2(path, &l->h, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL);
+    int flags = read_only ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
+    int rc = sqlite3_open_v2(path, &l->h, flags | SQLITE_OPEN_NOMUTEX, NULL);
     if (rc != SQLITE_OK) {
         snprintf(err, errlen, "cannot open %s: %s", path, l->h ? sqlite3_errmsg(l->h) : sqlite3_errstr(rc));
         lite_close(&l->base);
         return NULL;
     }
     sqlite3_busy_timeout(l->h, 1000);
+    if (read_only) return &l->base;         /* the file's own journal mode; nothing to set up */
     if (lite_exec(&l->base, "PRAGMA journal_mode=WAL; PRAGMA foreign_keys=ON; PRAGMA synchronous=NORMAL;"
                             "PRAGMA temp_store=MEMORY; PRAGMA cache_size=-4000;") != DB_OK) {
         snprintf(err, errlen, "cannot configure %s: %s", path, sqlite3_errmsg(l->h));

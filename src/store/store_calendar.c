@@ -165,6 +165,19 @@ static cal_calendar *build_edits(const stored_edits *e, const cal_day *extra, ch
     return cal;
 }
 
+int store_calendar_stamp(db *d, cal_stamp *out)
+{
+    db_stmt *s = db_prepare(d, "SELECT (SELECT COALESCE(MAX(id), 0) FROM calendar_overrides), "
+                               "(SELECT COUNT(*) FROM calendar_confirmed_years)");
+    if (!s) return DB_ERR;
+    int rc = db_step(s);
+    if (rc != DB_ROW) return rc == DB_DONE ? DB_ERR : rc;
+    out->last_edit = db_col_int(s, 0);
+    out->confirmed_years = db_col_int(s, 1);
+    db_step(s);
+    return DB_OK;
+}
+
 cal_calendar *store_calendar_build(db *d, char *err, size_t n)
 {
     stored_edits e;

@@ -22,6 +22,15 @@ typedef enum {
     CAL_EDIT_DB_ERROR         /* database error; err says which */
 } cal_edit_result;
 
+/* Where the edits stand: the newest edit's id and the number of confirmed
+ * years. Both tables are append-only, so equal stamps mean the same edits. */
+typedef struct {
+    int64_t last_edit;
+    int64_t confirmed_years;
+} cal_stamp;
+/* Reads the stamp; DB_OK or an error. */
+int store_calendar_stamp(db *d, cal_stamp *out);
+
 /* Who makes an edit (user_id 0 and username "cli" for the command line). */
 typedef struct {
     int64_t user_id;

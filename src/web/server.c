@@ -191,6 +191,14 @@ static void dispatch(server *s, conn_state *st, req *r, resp *w)
     if (w->status == 0) w->status = 200;
 }
 
+/* Answers 503: the database cannot be reached now. */
+static void db_unavailable(req *r, resp *w)
+{
+    r->want_json = r->want_json || strncmp(r->path, "/api/", 5) == 0;
+    resp_error(r, w, 503, "unavailable", _("Cơ sở dữ liệu tạm thời không truy cập được. Vui lòng thử lại sau ít phút."), NULL);
+    resp_header(w, "Retry-After", "5");
+}
+
 /* Builds the request, runs it and queues the response. */
 static enum MHD_Result respond(server *s, conn_state *st, struct MHD_Connection *c, const char *url, const char *method)
 {
@@ -225,7 +233,13 @@ static enum MHD_Result respond(server *s, conn_state *st, struct MHD_Connection 
         r.has_gen = true;
     }
     bool in_read = read_only && d && db_read_begin(d) == DB_OK;
-    dispatch(s, st, &r, &w);
+    /* The database server unreachable (restarting, failing over): 503 with a
+     * message, before or after the handler; db_lost reconnects when it can. */
+    if (!db_lost(d)) {
+        if (d) cal_current_refresh(d);   /* calendar edits made by another instance */
+        dispatch(s, st, &r, &w);
+    }
+    if (db_lost(d)) db_unavailable(&r, &w);
     if (in_read) db_read_end(d);
     else if (d) db_idle(d);             /* no read snapshot outlives the request */
     if (d && r.touch_session && r.user.session_id) store_session_touch(d, r.user.session_id, db_now());
@@ -278,6 +292,7 @@ static bool caller_allowed(server *s, conn_state *st, struct MHD_Connection *c)
     auth_identify(&probe, &scratch);
     db_idle(probe.db);
     resp_free(&scratch);
+    if (db_lost(probe.db)) return true;      /* not a refusal: the request will answer 503 */
     return role_has(probe.user.role, st->rt->cap);
 }
 

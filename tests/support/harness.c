@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 struct client;
@@ -223,6 +224,48 @@ int64_t h_audit(harness *h, const char *action)
     return h_query_int(h, "SELECT COUNT(*) FROM audit WHERE action = ?", action);
 }
 
+int h_spawn_serve(harness *h, uint16_t *port) { return spawn_serve(h->dir, h->location, port); }
+
+int spawn_serve(const char *data_dir, const char *db_location, uint16_t *port)
+{
+    const char *bin = getenv("CCHC_TEST_BIN");
+    if (!bin) bin = "build/asan/cchc";
+    int out[2];
+    if (pipe(out) != 0) return -1;
+    char today[64];
+    snprintf(today, sizeof today, "plans.today=%s", H_TODAY);
+    pid_t pid = fork();
+    if (pid < 0) { close(out[0]); close(out[1]); return -1; }
+    if (pid == 0) {
+        dup2(out[1], 1);
+        close(out[0]);
+        close(out[1]);
+        execl(bin, bin, "--config", "/dev/null", "--set", today, "--set", "server.access_log=false", "--set", "server.threads=2",
+              "serve", "--data", data_dir, "--db", db_location, "--listen", "127.0.0.1:0", (char *)NULL);
+        _exit(127);
+    }
+    close(out[1]);
+    FILE *f = fdopen(out[0], "r");
+    char line[1024];
+    unsigned p = 0;
+    while (f && fgets(line, sizeof line, f)) {
+        const char *at = strstr(line, "http://127.0.0.1:");
+        if (at && sscanf(at, "http://127.0.0.1:%u/", &p) == 1) break;
+    }
+    if (f) fclose(f);           /* the child's later output goes to a closed pipe: it logs to stderr only */
+    if (!p) { h_kill_serve(pid); return -1; }
+    *port = (uint16_t)p;
+    return pid;
+}
+
+void h_kill_serve(int pid)
+{
+    if (pid <= 0) return;
+    kill(pid, SIGTERM);
+    int st;
+    waitpid(pid, &st, 0);
+}
+
 int64_t h_add_user(harness *h, const char *username, const char *role_s, const char *unit_code)
 {
     db *d = open_db(h);
@@ -242,6 +285,7 @@ struct client {
     char csrf[64];
     char bearer[200];
     char cookie_val[256];
+    uint16_t port;            /* 0: the harness's server */
 };
 
 client *c_new(harness *h)
@@ -268,6 +312,8 @@ static void response_free(response *r)
     free(r->body);
     free(r);
 }
+
+void c_set_port(client *c, uint16_t port) { c->port = port; }
 
 void c_free(client *c)
 {
@@ -321,9 +367,12 @@ const response *c_request(client *c, const char *method, const char *path, const
     r->body = strdup("");
     r->next = c->list;
     c->list = r;
-    size_t ulen = strlen(c->h->base) + strlen(path) + 1;
+    char other[64];
+    const char *base = c->h->base;
+    if (c->port) { snprintf(other, sizeof other, "http://127.0.0.1:%u", (unsigned)c->port); base = other; }
+    size_t ulen = strlen(base) + strlen(path) + 1;
     char *url = malloc(ulen);
-    snprintf(url, ulen, "%s%s", c->h->base, path);
+    snprintf(url, ulen, "%s%s", base, path);
     CURL *k = c->curl;
     curl_easy_setopt(k, CURLOPT_URL, url);
     curl_easy_setopt(k, CURLOPT_WRITEFUNCTION, on_body);

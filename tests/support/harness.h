@@ -70,6 +70,13 @@ int64_t h_task_id(harness *h, const char *plan_code, const char *number);
 int64_t h_updates(harness *h, int64_t task_id);
 /* Audit rows with this action. */
 int64_t h_audit(harness *h, const char *action);
+/* Starts another instance, a `cchc serve` process (CCHC_TEST_BIN) on the
+ * harness's data directory and database, with the harness's "today"; returns its
+ * pid and sets *port, or -1 on failure. h_kill_serve stops it (SIGTERM, waits). */
+int h_spawn_serve(harness *h, uint16_t *port);
+/* Same for any data directory and database location. */
+int spawn_serve(const char *data_dir, const char *db_location, uint16_t *port);
+void h_kill_serve(int pid);
 /* Adds an account with password H_PASSWORD; unit_code may be NULL. Returns its id. */
 int64_t h_add_user(harness *h, const char *username, const char *role, const char *unit_code);
 
@@ -98,6 +105,9 @@ typedef struct {
 } mp_part;
 
 client *c_new(harness *h);
+/* Points the client at another server on 127.0.0.1 (e.g. a second instance from
+ * h_spawn_serve); 0 goes back to the harness's own. Cookies are kept. */
+void c_set_port(client *c, uint16_t port);
 void c_free(client *c);
 
 /* The general request: extra_headers is NULL or a NULL-terminated list of "Name: value". */

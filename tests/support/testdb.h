@@ -18,4 +18,7 @@ char *test_db_new(const char *dir, char *out, size_t n);
 void test_db_drop(const char *location);
 /* The engine's name in test names: "sqlite" or "pg". */
 const char *test_db_engine(void);
+/* Runs a shell command line (printf-style) and returns its exit status (-1 if it
+ * did not exit), with its standard output in out (n bytes, NUL-terminated). */
+int sh_capture(char *out, size_t n, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 #endif

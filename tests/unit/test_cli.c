@@ -29,12 +29,7 @@ static int run(const char *stdin_text, char *out, size_t n, const char *fmt, ...
     char dbopt[700] = "";
     if (test_db_is_pg()) snprintf(dbopt, sizeof dbopt, " --db '%s'", location);
     snprintf(cmd, sizeof cmd, "printf '%%s' '%s' | %s %s%s 2>&1", stdin_text ? stdin_text : "", bin, args, dbopt);
-    FILE *p = popen(cmd, "r");
-    assert_non_null(p);
-    size_t len = fread(out, 1, n - 1, p);
-    out[len] = '\0';
-    int st = pclose(p);
-    return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+    return sh_capture(out, n, "%s", cmd);
 }
 
 static int count(const char *db_path, const char *sql)
