@@ -3,6 +3,7 @@
 #include "config.h"
 #include "core/calendar.h"
 #include "core/lunar.h"
+#include <arpa/inet.h>
 #include <ctype.h>
 #include <errno.h>
 #include <stdio.h>
@@ -77,12 +78,13 @@ static int set_str(char *out, size_t n, const char *v)
 /* The settings, each in its section. */
 typedef enum { K_LISTEN, K_DATA, K_BASE_URL, K_HTTPS, K_THREADS, K_ACCESS_LOG, K_AGENCY, K_MAX_UPLOAD, K_MAX_FORM,
                K_MAX_URL, K_CONN_MEMORY, K_MAX_CONNECTIONS, K_PER_IP, K_TIMEOUT, K_SESSION_IDLE, K_SESSION_MAX,
-               K_LOGIN_FAILURES, K_LOGIN_IP_FAILURES, K_DUE_SOON_DAYS, K_TODAY, K_OFFICE_HOURS, K_LOCALE_DIR, K_DB_URL } setting;
+               K_LOGIN_FAILURES, K_LOGIN_IP_FAILURES, K_DUE_SOON_DAYS, K_TODAY, K_OFFICE_HOURS, K_LOCALE_DIR, K_DB_URL, K_TRUSTED_PROXY } setting;
 
 static const struct { const char *section, *name; setting key; } settings[] = {
     {"server", "listen", K_LISTEN},
     {"server", "data", K_DATA},
     {"database", "url", K_DB_URL},
+    {"server", "trusted_proxy", K_TRUSTED_PROXY},
     {"server", "base_url", K_BASE_URL},
     {"server", "https", K_HTTPS},
     {"server", "threads", K_THREADS},
@@ -137,6 +139,14 @@ static int set_db_url(char *out, size_t n, const char *v)
     return set_str(out, n, v);
 }
 
+/* An IPv4 or IPv6 address in its usual text form, or empty. */
+static int set_ip(char *out, size_t n, const char *v)
+{
+    unsigned char addr[16];
+    if (*v && inet_pton(AF_INET, v, addr) != 1 && inet_pton(AF_INET6, v, addr) != 1) return -1;
+    return set_str(out, n, v);
+}
+
 void config_db_location(const config *c, char *out, size_t n)
 {
     if (c->db_url[0]) snprintf(out, n, "%s", c->db_url);
@@ -151,6 +161,7 @@ int config_set(config *c, const char *key, const char *v, char *err, size_t errl
     case K_LISTEN: rc = config_set_listen(c, v); break;
     case K_DATA: rc = set_str(c->data_dir, sizeof c->data_dir, v); break;
     case K_DB_URL: rc = set_db_url(c->db_url, sizeof c->db_url, v); break;
+    case K_TRUSTED_PROXY: rc = set_ip(c->trusted_proxy, sizeof c->trusted_proxy, v); break;
     case K_BASE_URL: rc = set_str(c->base_url, sizeof c->base_url, v); break;
     case K_AGENCY: rc = set_str(c->agency, sizeof c->agency, v); break;
     case K_HTTPS: rc = set_bool(&c->https, v); break;

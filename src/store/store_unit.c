@@ -149,7 +149,7 @@ int64_t store_unit_add(db *d, const char *code, const char *name, const char *sh
     char now[32];
     db_now_iso(now);
     db_stmt *s = db_prepare(d, "INSERT INTO units(code, name, short_name, kind, parent_id, valid_from, valid_to, created_at) "
-                               "VALUES (?,?,?,?,?,?,?,?)");
+                               "VALUES (?,?,?,?,?,?,?,?) ON CONFLICT (code) DO NOTHING");
     if (!s) return -1;
     db_bind_text(s, 1, code);
     db_bind_text(s, 2, name);
@@ -159,9 +159,10 @@ int64_t store_unit_add(db *d, const char *code, const char *name, const char *sh
     db_bind_text(s, 6, or_null(valid_from));
     db_bind_text(s, 7, or_null(valid_to));
     db_bind_text(s, 8, now);
-    int rc = db_exec_stmt(s);
-    if (rc == DB_CONSTRAINT) return store_unit_id_by_code(d, code) > 0 ? 0 : -1;
-    if (rc != DB_DONE) return -1;
+    /* A code already taken inserts nothing (no error, which on PostgreSQL would
+     * abort the caller's transaction). */
+    if (db_exec_stmt(s) != DB_DONE) return -1;
+    if (db_changes(d) == 0) return 0;
     int64_t id = db_last_id(d);
     return add_name_row(d, id, name, valid_from, valid_to) == DB_OK ? id : -1;
 }

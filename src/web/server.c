@@ -102,6 +102,26 @@ static void client_ip(struct MHD_Connection *c, char out[64])
         inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)(const void *)sa)->sin6_addr, out, 64);
 }
 
+/* Behind the configured reverse proxy, the client is the last address of
+ * X-Forwarded-For (the one the proxy itself appended); anyone else's header is
+ * ignored, so a client cannot choose the address it is throttled under. */
+static void forwarded_client_ip(struct MHD_Connection *c, const config *cfg, char ip[64])
+{
+    if (!cfg->trusted_proxy[0] || strcmp(ip, cfg->trusted_proxy) != 0) return;
+    const char *xff = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "X-Forwarded-For");
+    if (!xff) return;
+    const char *last = strrchr(xff, ',');
+    last = last ? last + 1 : xff;
+    while (*last == ' ' || *last == '\t') last++;
+    char cand[64];
+    size_t n = strcspn(last, " \t");
+    if (n == 0 || n >= sizeof cand) return;
+    memcpy(cand, last, n);
+    cand[n] = '\0';
+    unsigned char addr[16];
+    if (inet_pton(AF_INET, cand, addr) == 1 || inet_pton(AF_INET6, cand, addr) == 1) memcpy(ip, cand, n + 1);
+}
+
 static void add_security_headers(struct MHD_Response *resp, const req *r, bool html)
 {
     if (r->nonce[0]) {
@@ -216,6 +236,7 @@ static enum MHD_Result respond(server *s, conn_state *st, struct MHD_Connection 
     r.content_type = ct ? ct : "";
     r.query = "";
     client_ip(c, r.client_ip);
+    forwarded_client_ip(c, s->cfg, r.client_ip);
     bool json = strncmp(url, "/api/", 5) == 0 || (st->rt && st->rt->kind == KIND_JSON);
     if (!json) {        /* a script nonce only where a page is rendered */
         unsigned char nonce_raw[16];

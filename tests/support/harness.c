@@ -93,6 +93,8 @@ harness *h_start_opts(const h_options *o)
         if (o->max_form) h->cfg.max_form = o->max_form;
         if (o->max_url) h->cfg.max_url = o->max_url;
         if (o->login_max_failures) h->cfg.login_max_failures = o->login_max_failures;
+        if (o->login_ip_failures) h->cfg.login_ip_failures = o->login_ip_failures;
+        if (o->trusted_proxy) snprintf(h->cfg.trusted_proxy, sizeof h->cfg.trusted_proxy, "%s", o->trusted_proxy);
         if (o->threads) h->cfg.threads = o->threads;
     }
 

@@ -38,6 +38,8 @@ typedef struct {
     size_t max_url;           /* 0: the default */
     int login_max_failures;   /* 0: the default */
     int threads;              /* 0: the default (one per core) */
+    int login_ip_failures;    /* 0: the default */
+    const char *trusted_proxy;   /* NULL: none */
 } h_options;
 
 /* Starts a seeded server with the default configuration; NULL (with a message
