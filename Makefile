@@ -7,7 +7,7 @@ WARN    := -Wall -Wextra -Werror -Wno-unused-parameter -Wformat=2 -Wno-format-no
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lmagic -lpthread -lm
 REL_FLAGS  := -O2 -g -fno-omit-frame-pointer
-ASAN_FLAGS := -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
+ASAN_FLAGS := -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined -DCCHC_TEST_HOOKS
 
 SRC       := $(sort $(shell find src -name '*.c' ! -name main.c))
 EMBED_IN  := $(sort $(shell find data src/web/static src/store/sql -type f ! -name '*.md' 2>/dev/null))
@@ -21,7 +21,7 @@ SUP_OBJ   := $(patsubst %.c,build/asan/%.o,$(TEST_SUPPORT))
 UNIT_BIN  := $(patsubst tests/unit/%.c,build/asan/tests/%,$(UNIT_SRC))
 HTTP_BIN  := $(patsubst tests/http/%.c,build/asan/tests/%,$(HTTP_SRC))
 
-.PHONY: all run test unit http browser bench fuzz deps clean pot
+.PHONY: all run test unit http browser bench bench-pg fuzz deps clean pot
 all: build/cchc
 
 deps:
@@ -96,6 +96,10 @@ browser: build/cchc
 bench: build/cchc
 	@scripts/deps bench
 	@bench/run
+
+bench-pg: build/cchc
+	@scripts/deps bench-pg
+	@bench/run-pg
 
 fuzz:
 	@tests/fuzz/run

@@ -27,10 +27,23 @@ void db_note_write(db *d)
     else d->dirty = true;
 }
 
-static void note_end(db *d, bool committed)
+void db_note_end(db *d, bool committed)
 {
     if (committed && d->dirty) atomic_fetch_add(&committed_writes, 1);
     d->dirty = false;
+}
+
+static atomic_int commits_to_fail;
+
+#ifdef CCHC_TEST_HOOKS
+void db_test_fail_commits(int n) { atomic_store(&commits_to_fail, n); }
+#endif
+
+bool db_test_commit_fails(void)
+{
+    int n = atomic_load(&commits_to_fail);
+    while (n > 0 && !atomic_compare_exchange_weak(&commits_to_fail, &n, n - 1)) { }
+    return n > 0;
 }
 
 bool db_is_url(const char *location)
@@ -227,7 +240,7 @@ void db_read_end(db *d)
     db_idle(d);
     bool committed = d->eng->control(d, "COMMIT") == DB_OK;
     if (!committed) d->eng->control(d, "ROLLBACK");
-    note_end(d, committed);
+    db_note_end(d, committed);
 }
 
 /* Runs fn inside the transaction already open on d, in a savepoint. */
@@ -249,6 +262,7 @@ static int txn_nested(db *d, bool write, db_txn_fn fn, void *ctx)
 int db_txn(db *d, bool write, db_txn_fn fn, void *ctx)
 {
     if (d->depth > 0) return txn_nested(d, write, fn, ctx);
+    if (write && d->eng->write_txn) return d->eng->write_txn(d, fn, ctx);
     int rc = DB_BUSY;
     struct timespec start, now;
     clock_gettime(CLOCK_MONOTONIC, &start);
@@ -264,14 +278,14 @@ int db_txn(db *d, bool write, db_txn_fn fn, void *ctx)
         rc = fn(d, ctx);
         d->depth = 0;
         if (rc == DB_OK) {
-            rc = d->eng->control(d, "COMMIT");
-            if (rc == DB_OK) { note_end(d, true); return DB_OK; }
+            rc = db_test_commit_fails() ? DB_ERR : d->eng->control(d, "COMMIT");
+            if (rc == DB_OK) { db_note_end(d, true); return DB_OK; }
         }
         /* A conflict seen by any statement (a serialization failure, a deadlock)
          * reruns the whole transaction, whatever fn made of the error. */
         if (rc != DB_OK && d->retry) rc = DB_BUSY;
         d->eng->control(d, "ROLLBACK");
-        note_end(d, false);
+        db_note_end(d, false);
     }
     return rc;
 }

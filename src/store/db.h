@@ -98,11 +98,27 @@ void db_read_end(db *d);
  * call between requests so no read snapshot outlives its request. */
 void db_idle(db *d);
 
-/* Runs fn inside a transaction (an immediate write lock when write is true),
- * committing when fn returns DB_OK and rolling back otherwise. Retries the whole
- * transaction on DB_BUSY, with backoff, up to a few seconds. Returns fn's result. */
+/* Runs fn inside a transaction, committing when fn returns DB_OK and rolling
+ * back otherwise; returns only once the commit is durable (or failed). Retries
+ * the whole transaction on DB_BUSY, with backoff, up to a few seconds. Returns
+ * fn's result, or an error when the commit failed.
+ *
+ * A write (write true) is a function, not a session: fn receives the connection
+ * to use, which may be another one than d (on SQLite every write transaction of
+ * the process runs on one writer connection, grouped with the writes that arrived
+ * at the same time, each in its own savepoint, with one commit and one fsync for
+ * the group). So fn must use only its d argument and ctx, never hold a read or
+ * wait on the network, and must not depend on which thread runs it. */
 typedef int (*db_txn_fn)(db *d, void *ctx);
 int db_txn(db *d, bool write, db_txn_fn fn, void *ctx);
+#ifdef CCHC_TEST_HOOKS
+/* Test builds: the next n commits fail (the transactions roll back). */
+void db_test_fail_commits(int n);
+/* Test builds (SQLite): the writer starts a group only once n writes wait (0: at once). */
+void db_test_group_size(int n);
+/* Test builds (SQLite): how many writes the last group held. */
+int db_test_last_group(void);
+#endif
 
 /* Copies the live database into dest_path: SQLite's online backup API, or
  * pg_dump's custom format on PostgreSQL. */

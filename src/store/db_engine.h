@@ -64,6 +64,9 @@ struct db_engine {
     int (*after_migrations)(db *d, char *err, size_t errlen);
     /* True when the connection to a database server is gone (NULL: never). */
     bool (*lost)(db *d);
+    /* Runs a whole top-level write transaction its own way (SQLite: through the
+     * group-commit writer); NULL: db.c's BEGIN/fn/COMMIT loop on d. */
+    int (*write_txn)(db *d, db_txn_fn fn, void *ctx);
     /* engine.h */
     const char *task_search_sql;
     size_t (*match_query)(const char *folded, char *out, size_t outlen);
@@ -72,6 +75,11 @@ struct db_engine {
 
 /* Records that a statement changed data (counted for caches at commit). */
 void db_note_write(db *d);
+/* Ends the bookkeeping of a transaction of d: counts it for caches if it wrote
+ * and committed. */
+void db_note_end(db *d, bool committed);
+/* True when a test build asked the next commit to fail (db_test_fail_commits). */
+bool db_test_commit_fails(void);
 /* Applies the engine's pending migrations; 0 or -1 with err. */
 int db_apply_migrations(db *d, char *err, size_t errlen);
 

@@ -1,12 +1,23 @@
 /* SQLite engine (db_engine.h): the embedded default, one file per department.
- * Write transactions take the write lock at BEGIN (BEGIN IMMEDIATE), so a
- * read-modify-write never races another writer; readers see WAL snapshots. */
+ *
+ * Durability: synchronous=FULL, so a commit is on disk (the WAL fsynced) before
+ * db_txn returns, and a request is answered only after that.
+ *
+ * Group commit: every write transaction of the process (db_txn with write) is
+ * handed to one writer thread per database file, with its own connection. The
+ * writer takes the transactions that arrived together, runs each in its own
+ * SAVEPOINT inside one BEGIN IMMEDIATE (a failing one rolls back to its savepoint
+ * alone), COMMITs once (one fsync for the group) and wakes each caller with its
+ * own result. The write lock is taken at BEGIN, so a read-modify-write never
+ * races another writer; readers see WAL snapshots. Another process writing (the
+ * CLI) waits for the lock: busy timeout plus db_txn's retries. */
 #include "store/db_engine.h"
 #include "store/engine.h"
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
 #include <sqlite3.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,12 +32,17 @@ typedef struct {
     uint64_t hash;      /* FNV-1a of the SQL text: the cache key, confirmed with strcmp */
 } lite_stmt;
 
+typedef struct writer writer;
+
 typedef struct {
     db base;
     sqlite3 *h;
     lite_stmt cache[STMT_CACHE];
     int ncache;
     int next_evict;     /* the slot replaced next once the cache is full */
+    char *path;         /* the file, to find its writer */
+    writer *w;          /* the group-commit writer of the file, once this connection wrote */
+    bool is_writer;     /* this is a writer's own connection */
 } lite_db;
 
 static const char *const migrations[] = {
@@ -68,11 +84,15 @@ static int lite_exec(db *d, const char *sql)
     return DB_OK;
 }
 
+static void writer_release(writer *w);
+
 static void lite_close(db *d)
 {
     lite_db *l = L(d);
+    if (l->w) writer_release(l->w);
     for (int i = 0; i < l->ncache; i++) sqlite3_finalize(l->cache[i].st);
     sqlite3_close(l->h);
+    free(l->path);
     free(l);
 }
 
@@ -238,6 +258,190 @@ static size_t lite_match_query(const char *word, char *out, size_t outlen)
     return *word && n > 0 && (size_t)n < outlen ? (size_t)n : 0;
 }
 
+/* ---------- group commit ---------- */
+
+#define GROUP_MAX 64                 /* writes per group: bounds one group's latency */
+
+typedef struct job {
+    db_txn_fn fn;
+    void *ctx;
+    int rc;
+    bool done;
+    struct job *next;
+} job;
+
+struct writer {
+    char *path;
+    int refs;                        /* connections using it; guarded by writers_lock */
+    pthread_t thread;
+    pthread_mutex_t lock;            /* guards the queue, stop and the jobs' done */
+    pthread_cond_t work, finished;
+    job *head, *tail;
+    bool stop;
+    lite_db *conn;                   /* used by the writer thread only */
+    struct writer *next;
+};
+
+static pthread_mutex_t writers_lock = PTHREAD_MUTEX_INITIALIZER;
+static writer *writers;
+static atomic_int test_group_size, last_group;
+
+#ifdef CCHC_TEST_HOOKS
+void db_test_group_size(int n) { atomic_store(&test_group_size, n); }
+int db_test_last_group(void) { return atomic_load(&last_group); }
+#endif
+
+/* Starts the group's transaction, waiting out another process's write lock (the
+ * busy timeout, then retries) for at most the db_txn deadline. */
+static int group_begin(lite_db *c)
+{
+    int rc = DB_BUSY;
+    for (int attempt = 0; rc == DB_BUSY && attempt < 50; attempt++) {
+        if (attempt) usleep(100000);
+        rc = lite_control(&c->base, "BEGIN IMMEDIATE");
+    }
+    return rc;
+}
+
+/* Runs one caller's transaction inside the group, in its own savepoint. */
+static int group_run(lite_db *c, job *j)
+{
+    db *d = &c->base;
+    if (lite_control(d, "SAVEPOINT grouped") != DB_OK) return DB_ERR;
+    d->depth = 1;
+    int rc = j->fn(d, j->ctx);
+    d->depth = 0;
+    if (rc != DB_OK) lite_control(d, "ROLLBACK TO SAVEPOINT grouped");
+    lite_control(d, "RELEASE SAVEPOINT grouped");
+    lite_idle(d);
+    return rc;
+}
+
+/* Runs a group of jobs as one transaction and sets each job's rc. */
+static void group_commit(writer *w, job *first)
+{
+    lite_db *c = w->conn;
+    int n = 0;
+    for (job *j = first; j; j = j->next) n++;
+    atomic_store(&last_group, n);
+    int rc = group_begin(c);
+    for (job *j = first; j; j = j->next) j->rc = rc == DB_OK ? group_run(c, j) : rc;
+    if (rc != DB_OK) return;
+    if (sqlite3_get_autocommit(c->h)) {          /* an I/O error rolled the whole group back */
+        for (job *j = first; j; j = j->next) if (j->rc == DB_OK) j->rc = DB_ERR;
+        db_note_end(&c->base, false);
+        return;
+    }
+    int crc = db_test_commit_fails() ? DB_ERR : lite_control(&c->base, "COMMIT");
+    if (crc != DB_OK) {
+        lite_control(&c->base, "ROLLBACK");
+        for (job *j = first; j; j = j->next) if (j->rc == DB_OK) j->rc = crc == DB_BUSY ? DB_BUSY : DB_ERR;
+    }
+    db_note_end(&c->base, crc == DB_OK);
+}
+
+static void *writer_main(void *arg)
+{
+    writer *w = arg;
+    pthread_mutex_lock(&w->lock);
+    for (;;) {
+        int want = atomic_load(&test_group_size), queued = 0;
+        for (job *j = w->head; j; j = j->next) queued++;
+        if (w->stop && !w->head) break;
+        if (!w->head || (want > 0 && queued < want && !w->stop)) { pthread_cond_wait(&w->work, &w->lock); continue; }
+        job *first = w->head, *last = first;          /* take up to GROUP_MAX, in arrival order */
+        for (int k = 1; k < GROUP_MAX && last->next; k++) last = last->next;
+        w->head = last->next;
+        if (!w->head) w->tail = NULL;
+        last->next = NULL;
+        pthread_mutex_unlock(&w->lock);
+        group_commit(w, first);
+        pthread_mutex_lock(&w->lock);
+        for (job *j = first; j; j = j->next) j->done = true;
+        pthread_cond_broadcast(&w->finished);
+    }
+    pthread_mutex_unlock(&w->lock);
+    return NULL;
+}
+
+/* The writer of path, started on first use; counted as used by one more connection. */
+static writer *writer_acquire(const char *path)
+{
+    pthread_mutex_lock(&writers_lock);
+    writer *w = writers;
+    while (w && strcmp(w->path, path) != 0) w = w->next;
+    if (w) { w->refs++; pthread_mutex_unlock(&writers_lock); return w; }
+    char err[256];
+    db *conn = db_sqlite_open(path, false, err, sizeof err);
+    w = conn ? calloc(1, sizeof *w) : NULL;
+    if (w) w->path = strdup(path);
+    if (!w || !w->path) {
+        fprintf(stderr, "db: cannot start the writer: %s\n", conn ? "out of memory" : err);
+        if (w) free(w);
+        db_close(conn);
+        pthread_mutex_unlock(&writers_lock);
+        return NULL;
+    }
+    w->conn = L(conn);
+    w->conn->is_writer = true;
+    w->refs = 1;
+    pthread_mutex_init(&w->lock, NULL);
+    pthread_cond_init(&w->work, NULL);
+    pthread_cond_init(&w->finished, NULL);
+    if (pthread_create(&w->thread, NULL, writer_main, w) != 0) {
+        db_close(conn);
+        free(w->path);
+        free(w);
+        pthread_mutex_unlock(&writers_lock);
+        return NULL;
+    }
+    w->next = writers;
+    writers = w;
+    pthread_mutex_unlock(&writers_lock);
+    return w;
+}
+
+/* One connection fewer uses w; the last one stops the thread and closes its connection. */
+static void writer_release(writer *w)
+{
+    pthread_mutex_lock(&writers_lock);
+    if (--w->refs > 0) { pthread_mutex_unlock(&writers_lock); return; }
+    for (writer **p = &writers; *p; p = &(*p)->next)
+        if (*p == w) { *p = w->next; break; }
+    pthread_mutex_unlock(&writers_lock);
+    pthread_mutex_lock(&w->lock);
+    w->stop = true;
+    pthread_cond_signal(&w->work);
+    pthread_mutex_unlock(&w->lock);
+    pthread_join(w->thread, NULL);
+    db_close(&w->conn->base);
+    pthread_mutex_destroy(&w->lock);
+    pthread_cond_destroy(&w->work);
+    pthread_cond_destroy(&w->finished);
+    free(w->path);
+    free(w);
+}
+
+/* db_txn for a write: queue fn for the file's writer and wait for the group's
+ * commit. Retries (BUSY) are the writer's; the caller gets its own result. */
+static int lite_write_txn(db *d, db_txn_fn fn, void *ctx)
+{
+    lite_db *l = L(d);
+    if (l->is_writer) return DB_ERR;                 /* the writer never queues to itself */
+    if (!l->w) l->w = writer_acquire(l->path);
+    if (!l->w) return DB_ERR;
+    writer *w = l->w;
+    lite_idle(d);                                    /* no read of this connection is held meanwhile */
+    job j = {fn, ctx, DB_ERR, false, NULL};
+    pthread_mutex_lock(&w->lock);
+    if (w->tail) w->tail->next = &j; else w->head = &j;
+    w->tail = &j;
+    pthread_cond_signal(&w->work);
+    while (!j.done) pthread_cond_wait(&w->finished, &w->lock);
+    pthread_mutex_unlock(&w->lock);
+    return j.rc;
+}
+
 static const db_engine sqlite_engine = {
     .name = "sqlite",
     .migrations = migrations,
@@ -271,6 +475,7 @@ static const db_engine sqlite_engine = {
     .task_search_sql = "SELECT rowid FROM task_fts WHERE task_fts MATCH ?",
     .match_query = lite_match_query,
     .task_index = lite_task_index,
+    .write_txn = lite_write_txn,
 };
 
 static pthread_once_t engine_once = PTHREAD_ONCE_INIT;
@@ -288,6 +493,8 @@ db *db_sqlite_open(const char *path, bool read_only, char *err, size_t errlen)
     lite_db *l = calloc(1, sizeof *l);
     if (!l) { snprintf(err, errlen, "out of memory"); return NULL; }
     l->base.eng = &sqlite_engine;
+    l->path = strdup(path);
+    if (!l->path) { free(l); snprintf(err, errlen, "out of memory"); return NULL; }
     int flags = read_only ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
     int rc = sqlite3_open_v2(path, &l->h, flags | SQLITE_OPEN_NOMUTEX, NULL);
     if (rc != SQLITE_OK) {
@@ -297,7 +504,7 @@ db *db_sqlite_open(const char *path, bool read_only, char *err, size_t errlen)
     }
     sqlite3_busy_timeout(l->h, 1000);
     if (read_only) return &l->base;         /* the file's own journal mode; nothing to set up */
-    if (lite_exec(&l->base, "PRAGMA journal_mode=WAL; PRAGMA foreign_keys=ON; PRAGMA synchronous=NORMAL;"
+    if (lite_exec(&l->base, "PRAGMA journal_mode=WAL; PRAGMA foreign_keys=ON; PRAGMA synchronous=FULL;"
                             "PRAGMA temp_store=MEMORY; PRAGMA cache_size=-4000;") != DB_OK) {
         snprintf(err, errlen, "cannot configure %s: %s", path, sqlite3_errmsg(l->h));
         lite_close(&l->base);
