@@ -41,15 +41,26 @@ static void update_path(int64_t task, char *out, size_t n)
     snprintf(out, n, "/api/v1/tasks/%lld/updates", (long long)task);
 }
 
+/* A client of the server on port (0: the harness's) logged in as the TTRA unit
+ * user, its CSRF token in token, and the update path of task 9 in path; NULL
+ * when the login fails. */
+static client *ttra_client(uint16_t port, char token[64], char path[64])
+{
+    client *c = c_new(H);
+    if (port) c_set_port(c, port);
+    const char *csrf = c_login_api(c, H_USER_TTRA, H_PASSWORD);
+    snprintf(token, 64, "%s", csrf ? csrf : "");
+    update_path(h_task_id(H, "KH2022", "9"), path, 64);
+    if (!csrf) { c_free(c); return NULL; }
+    return c;
+}
+
 static void test_failed_commit_answers_an_error(void **state)
 {
     (void)state;
-    client *c = c_new(H);
-    const char *csrf = c_login_api(c, H_USER_TTRA, H_PASSWORD);
-    assert_non_null(csrf);
     char token[64], path[64];
-    snprintf(token, sizeof token, "%s", csrf);
-    update_path(h_task_id(H, "KH2022", "9"), path, sizeof path);
+    client *c = ttra_client(0, token, path);
+    assert_non_null(c);
     db_test_fail_commits(1);
     const response *r = c_post_json(c, "POST", path, "{\"status\":\"in_progress\",\"percent\":31,\"note\":\"commit fails\"}", token);
     assert_true(r->status >= 500);
@@ -68,7 +79,6 @@ static void test_failed_commit_answers_an_error(void **state)
 
 typedef struct {
     uint16_t port;
-    int64_t task;
     int64_t acked[MAX_ACKED];
     atomic_int nacked;
     atomic_bool stop;
@@ -77,13 +87,9 @@ typedef struct {
 static void *post_until_stopped(void *arg)
 {
     load *l = arg;
-    client *c = c_new(H);
-    c_set_port(c, l->port);
-    const char *csrf = c_login_api(c, H_USER_TTRA, H_PASSWORD);
     char token[64], path[64], body[128];
-    snprintf(token, sizeof token, "%s", csrf ? csrf : "");
-    update_path(l->task, path, sizeof path);
-    for (int i = 0; csrf && !atomic_load(&l->stop); i++) {
+    client *c = ttra_client(l->port, token, path);
+    for (int i = 0; c && !atomic_load(&l->stop); i++) {
         snprintf(body, sizeof body, "{\"status\":\"in_progress\",\"percent\":%d,\"note\":\"crash load\"}", i % 100);
         const response *r = c_post_json(c, "POST", path, body, token);
         if (r->status == 0) break;                                   /* the server is gone */
@@ -99,7 +105,6 @@ static void crash_once(int kill_after_ms)
 {
     static load l;
     memset(&l, 0, sizeof l);
-    l.task = h_task_id(H, "KH2022", "9");
     int pid = h_spawn_serve(H, &l.port);
     assert_true(pid > 0);
     pthread_t t[CLIENTS];
@@ -161,12 +166,9 @@ static void test_cli_and_server_write_at_once(void **state)
     int cli_failures = 0;
     pthread_t cli;
     assert_int_equal(pthread_create(&cli, NULL, cli_writes, &cli_failures), 0);
-    client *c = c_new(H);
-    const char *csrf = c_login_api(c, H_USER_TTRA, H_PASSWORD);
-    assert_non_null(csrf);
     char token[64], path[64];
-    snprintf(token, sizeof token, "%s", csrf);
-    update_path(h_task_id(H, "KH2022", "9"), path, sizeof path);
+    client *c = ttra_client(0, token, path);
+    assert_non_null(c);
     int64_t before = h_query_int(H, "SELECT COUNT(*) FROM task_updates WHERE note = ?", "alongside the CLI");
     for (int i = 0; i < 40; i++) {
         const response *r = c_post_json(c, "POST", path, "{\"status\":\"in_progress\",\"percent\":50,\"note\":\"alongside the CLI\"}", token);

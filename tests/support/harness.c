@@ -10,6 +10,7 @@
 #include <curl/curl.h>
 #include <fcntl.h>
 #include <ftw.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -279,6 +280,9 @@ int64_t h_add_user(harness *h, const char *username, const char *role_s, const c
 
 /* ---------- client ---------- */
 
+/* Guards every harness's list of clients: tests create clients in threads. */
+static pthread_mutex_t clients_lock = PTHREAD_MUTEX_INITIALIZER;
+
 struct client {
     harness *h;
     struct client *next_client;
@@ -297,8 +301,10 @@ client *c_new(harness *h)
     c->h = h;
     c->curl = curl_easy_init();
     if (!c->curl) { free(c); return NULL; }
+    pthread_mutex_lock(&clients_lock);
     c->next_client = h->clients;
     h->clients = c;
+    pthread_mutex_unlock(&clients_lock);
     curl_easy_setopt(c->curl, CURLOPT_COOKIEFILE, "");
     curl_easy_setopt(c->curl, CURLOPT_NOSIGNAL, 1L);
     curl_easy_setopt(c->curl, CURLOPT_FOLLOWLOCATION, 0L);
@@ -320,8 +326,10 @@ void c_set_port(client *c, uint16_t port) { c->port = port; }
 void c_free(client *c)
 {
     if (!c) return;
+    pthread_mutex_lock(&clients_lock);
     for (client **p = &c->h->clients; *p; p = &(*p)->next_client)
         if (*p == c) { *p = c->next_client; break; }
+    pthread_mutex_unlock(&clients_lock);
     for (response *r = c->list, *next; r; r = next) {
         next = r->next;
         response_free(r);
