@@ -22,9 +22,11 @@ void config_defaults(config *c)
     c->max_form = 64 * 1024;
     c->max_url = 2048;
     c->conn_memory = 16 * 1024;     /* MHD zeroes the pool on every request: keep it small */
-    c->max_connections = 1024;
-    c->per_ip_connections = 512;
+    c->max_connections = 2048;      /* poll mode: no FD_SETSIZE bound */
+    c->per_ip_connections = 256;    /* four addresses cannot take every slot */
     c->timeout_seconds = 30;
+    c->header_timeout = 10;
+    c->min_body_rate = 512;
     c->session_idle_minutes = 120;
     c->session_max_hours = 12;
     c->login_max_failures = 5;
@@ -78,7 +80,7 @@ static int set_str(char *out, size_t n, const char *v)
 /* The settings, each in its section. */
 typedef enum { K_LISTEN, K_DATA, K_BASE_URL, K_HTTPS, K_THREADS, K_ACCESS_LOG, K_AGENCY, K_MAX_UPLOAD, K_MAX_FORM,
                K_MAX_URL, K_CONN_MEMORY, K_MAX_CONNECTIONS, K_PER_IP, K_TIMEOUT, K_SESSION_IDLE, K_SESSION_MAX,
-               K_LOGIN_FAILURES, K_LOGIN_IP_FAILURES, K_DUE_SOON_DAYS, K_TODAY, K_OFFICE_HOURS, K_LOCALE_DIR, K_DB_URL, K_TRUSTED_PROXY } setting;
+               K_LOGIN_FAILURES, K_LOGIN_IP_FAILURES, K_DUE_SOON_DAYS, K_TODAY, K_OFFICE_HOURS, K_LOCALE_DIR, K_DB_URL, K_TRUSTED_PROXY, K_HEADER_TIMEOUT, K_MIN_BODY_RATE } setting;
 
 static const struct { const char *section, *name; setting key; } settings[] = {
     {"server", "listen", K_LISTEN},
@@ -97,6 +99,8 @@ static const struct { const char *section, *name; setting key; } settings[] = {
     {"limits", "max_connections", K_MAX_CONNECTIONS},
     {"limits", "per_ip_connections", K_PER_IP},
     {"limits", "timeout", K_TIMEOUT},
+    {"limits", "header_timeout", K_HEADER_TIMEOUT},
+    {"limits", "min_body_rate", K_MIN_BODY_RATE},
     {"security", "session_idle", K_SESSION_IDLE},
     {"security", "session_max", K_SESSION_MAX},
     {"security", "login_failures", K_LOGIN_FAILURES},
@@ -174,6 +178,8 @@ int config_set(config *c, const char *key, const char *v, char *err, size_t errl
     case K_MAX_CONNECTIONS: rc = set_int(&c->max_connections, v, 1, 100000); break;
     case K_PER_IP: rc = set_int(&c->per_ip_connections, v, 1, 100000); break;
     case K_TIMEOUT: rc = set_int(&c->timeout_seconds, v, 1, 3600); break;
+    case K_HEADER_TIMEOUT: rc = set_int(&c->header_timeout, v, 1, 3600); break;
+    case K_MIN_BODY_RATE: rc = set_int(&c->min_body_rate, v, 0, 100000000); break;
     case K_SESSION_IDLE: rc = set_int(&c->session_idle_minutes, v, 1, 100000); break;
     case K_SESSION_MAX: rc = set_int(&c->session_max_hours, v, 1, 10000); break;
     case K_LOGIN_FAILURES: rc = set_int(&c->login_max_failures, v, 1, 1000); break;

@@ -19,7 +19,9 @@ typedef struct config {
     size_t conn_memory;        /* [limits] connection_memory = 16384 */
     int  max_connections;      /* [limits] max_connections = 1024 */
     int  per_ip_connections;   /* [limits] per_ip_connections = 512 */
-    int  timeout_seconds;      /* [limits] timeout = 30 */
+    int  timeout_seconds;      /* [limits] timeout = 30 (inactivity while a request is read or answered) */
+    int  header_timeout;       /* [limits] header_timeout = 10 (silence allowed before a request's headers are complete) */
+    int  min_body_rate;        /* [limits] min_body_rate = 512 (bytes/s a body must average once header_timeout has passed) */
     int  session_idle_minutes; /* [security] session_idle = 120 */
     int  session_max_hours;    /* [security] session_max = 12 */
     int  login_max_failures;   /* [security] login_failures = 5 (per account per 15 min) */

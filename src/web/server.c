@@ -342,6 +342,27 @@ static void start_request(server *s, conn_state *st, struct MHD_Connection *c, c
         st->early_status = EARLY_DENIED;
 }
 
+/* True when a request body arrives slower than limits.min_body_rate on average,
+ * once limits.header_timeout has passed since the request began. */
+static bool body_too_slow(const config *cfg, const conn_state *st)
+{
+    if (cfg->min_body_rate <= 0) return false;
+    struct timespec now;
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    double elapsed = (double)(now.tv_sec - st->start.tv_sec) + (double)(now.tv_nsec - st->start.tv_nsec) / 1e9;
+    return elapsed > cfg->header_timeout && (double)st->body.len < cfg->min_body_rate * elapsed;
+}
+
+/* A new connection, or one between requests, gets header_timeout seconds of
+ * silence at most before its next request's headers are complete. */
+static void on_connection(void *cls, struct MHD_Connection *c, void **socket_context, enum MHD_ConnectionNotificationCode code)
+{
+    (void)socket_context;
+    server *s = cls;
+    if (code == MHD_CONNECTION_NOTIFY_STARTED)
+        MHD_set_connection_option(c, MHD_CONNECTION_OPTION_TIMEOUT, (unsigned)s->cfg->header_timeout);
+}
+
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const char *url, const char *method,
                                   const char *version, const char *upload_data, size_t *upload_size, void **con_cls)
 {
@@ -352,11 +373,14 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
         st = calloc(1, sizeof *st);
         if (!st) return MHD_NO;
         *con_cls = st;
+        /* The headers are in: the slower inactivity limit applies to the body and the answer. */
+        MHD_set_connection_option(c, MHD_CONNECTION_OPTION_TIMEOUT, (unsigned)s->cfg->timeout_seconds);
         start_request(s, st, c, url, method);
         /* Refuse an oversized body or URL now: MHD then skips the body and closes. */
         return st->early_status ? respond(s, st, c, url, method) : MHD_YES;
     }
     if (*upload_size) {
+        if (body_too_slow(s->cfg, st)) return MHD_NO;    /* drops the connection */
         if (!st->early_status) {
             if (st->body.len + *upload_size > st->limit) { st->early_status = 413; buf_free(&st->body); }
             else buf_add(&st->body, upload_data, *upload_size);
@@ -369,10 +393,11 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 
 static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls, enum MHD_RequestTerminationCode toe)
 {
-    (void)c; (void)toe;
+    (void)toe;
     server *s = cls;
     conn_state *st = *con_cls;
     if (!st) return;
+    MHD_set_connection_option(c, MHD_CONNECTION_OPTION_TIMEOUT, (unsigned)s->cfg->header_timeout);  /* kept alive: wait for the next */
     if (s->cfg->access_log) {
         /* The path is decoded: control characters would forge log lines. */
         for (char *p = st->path; p && *p; p++)
@@ -417,8 +442,9 @@ server *server_start(const config *cfg, char *err, size_t errlen)
         MHD_OPTION_CONNECTION_MEMORY_LIMIT, cfg->conn_memory,
         MHD_OPTION_CONNECTION_LIMIT, (unsigned)cfg->max_connections,
         MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned)cfg->per_ip_connections,
-        MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)cfg->timeout_seconds,
+        MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)cfg->header_timeout,
         MHD_OPTION_NOTIFY_COMPLETED, on_completed, s,
+        MHD_OPTION_NOTIFY_CONNECTION, on_connection, s,
         MHD_OPTION_UNESCAPE_CALLBACK, unescape_no_nul, NULL,
         MHD_OPTION_LISTENING_ADDRESS_REUSE, 1,
         MHD_OPTION_END);
