@@ -226,7 +226,8 @@ int db_read_begin(db *d)
 {
     if (d->depth > 0) return DB_ERR;
     db_idle(d);
-    if (d->eng->control(d, d->eng->begin_read) != DB_OK) return DB_ERR;
+    int rc = d->eng->read_begin ? d->eng->read_begin(d) : d->eng->control(d, d->eng->begin_read);
+    if (rc != DB_OK) return DB_ERR;
     d->depth = 1;
     d->read_only = true;
     return DB_OK;
@@ -238,6 +239,7 @@ void db_read_end(db *d)
     d->depth = 0;
     d->read_only = false;
     db_idle(d);
+    if (d->eng->read_end) { d->eng->read_end(d); db_note_end(d, true); return; }
     bool committed = d->eng->control(d, "COMMIT") == DB_OK;
     if (!committed) d->eng->control(d, "ROLLBACK");
     db_note_end(d, committed);

@@ -64,6 +64,11 @@ struct db_engine {
     int (*after_migrations)(db *d, char *err, size_t errlen);
     /* True when the connection to a database server is gone (NULL: never). */
     bool (*lost)(db *d);
+    /* Opens and ends a read-only request's transaction its own way (PostgreSQL:
+     * BEGIN sent with the first statement, COMMIT not waited for); NULL: the
+     * begin_read and COMMIT control statements. */
+    int (*read_begin)(db *d);
+    void (*read_end)(db *d);
     /* Runs a whole top-level write transaction its own way (SQLite: through the
      * group-commit writer); NULL: db.c's BEGIN/fn/COMMIT loop on d. */
     int (*write_txn)(db *d, db_txn_fn fn, void *ctx);

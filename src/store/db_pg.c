@@ -78,6 +78,8 @@ typedef struct {
     int64_t last_id;
     int changes;
     bool read_only;       /* a migration source: every transaction read-only */
+    bool begin_pending;   /* a read request's BEGIN, sent with its first statement */
+    bool commit_pending;  /* a read request's COMMIT was sent; its result is unread */
     char *id_tables;      /* ",units,users,...,": tables whose id is an identity column */
     char err[512];
 } pg_db;
@@ -223,6 +225,25 @@ static bool ensure_connected(pg_db *p)
     return true;
 }
 
+/* Reads the result of a COMMIT sent without waiting (a read request's end). */
+static void drain_commit(pg_db *p)
+{
+    if (!p->commit_pending) return;
+    p->commit_pending = false;
+    for (PGresult *r; (r = PQgetResult(p->conn)); ) PQclear(r);
+}
+
+/* Sends a pending read BEGIN on its own (before a statement that cannot carry it). */
+static int begin_now(pg_db *p)
+{
+    if (!p->begin_pending) return DB_OK;
+    p->begin_pending = false;
+    PGresult *res = PQexec(p->conn, p->base.eng->begin_read);
+    int rc = PQresultStatus(res) == PGRES_COMMAND_OK ? DB_OK : map_error(p, res);
+    PQclear(res);
+    return rc;
+}
+
 /* True when res failed because the connection broke (the server restarted)
  * outside a transaction: then nothing was done, and reconnecting and sending
  * the statement again is safe. */
@@ -244,7 +265,8 @@ static PGresult *exec_simple(pg_db *p, const char *sql)
 static int pg_exec(db *d, const char *sql)
 {
     pg_db *p = P(d);
-    if (!ensure_connected(p)) return DB_ERR;
+    drain_commit(p);
+    if (!ensure_connected(p) || begin_now(p) != DB_OK) return DB_ERR;
     PGresult *res = exec_simple(p, sql);
     ExecStatusType st = PQresultStatus(res);
     int rc = DB_OK;
@@ -259,7 +281,8 @@ static int pg_exec(db *d, const char *sql)
 static int pg_control(db *d, const char *sql)
 {
     pg_db *p = P(d);
-    if (!ensure_connected(p)) return DB_ERR;
+    drain_commit(p);
+    if (!ensure_connected(p) || begin_now(p) != DB_OK) return DB_ERR;
     PGresult *res = exec_simple(p, sql);
     ExecStatusType st = PQresultStatus(res);
     int rc = st == PGRES_COMMAND_OK || st == PGRES_TUPLES_OK ? DB_OK : map_error(p, res);
@@ -447,9 +470,34 @@ static int stmt_server_prepare(pg_db *p, pg_stmt *s)
 }
 
 /* Runs the prepared statement with its bindings; keeps rows in s->res. */
+/* Sends the pending read BEGIN and the prepared statement in one round trip
+ * (libpq pipeline mode); returns the statement's result (NULL on failure). */
+static PGresult *exec_with_begin(pg_db *p, pg_stmt *s, const char *const *vals, const int *lens, const int *fmts)
+{
+    p->begin_pending = false;
+    if (!PQenterPipelineMode(p->conn)) return NULL;
+    PGresult *res = NULL;
+    if (PQsendQueryParams(p->conn, p->base.eng->begin_read, 0, NULL, NULL, NULL, NULL, 0) &&
+        PQsendQueryPrepared(p->conn, s->name, s->nparams, vals, lens, fmts, 0) && PQpipelineSync(p->conn)) {
+        PGresult *begin = PQgetResult(p->conn);
+        bool begun = PQresultStatus(begin) == PGRES_COMMAND_OK;
+        PQclear(begin);
+        while ((begin = PQgetResult(p->conn))) PQclear(begin);          /* end of BEGIN's results */
+        res = PQgetResult(p->conn);
+        for (PGresult *r; (r = PQgetResult(p->conn)); ) PQclear(r);   /* end of the statement's results */
+        PGresult *sync = PQgetResult(p->conn);                          /* the pipeline sync */
+        PQclear(sync);
+        if (!begun && PQresultStatus(res) != PGRES_FATAL_ERROR) { PQclear(res); res = NULL; }
+    }
+    PQexitPipelineMode(p->conn);
+    return res;
+}
+
 static int stmt_execute(pg_db *p, pg_stmt *s)
 {
+    drain_commit(p);
     if (!ensure_connected(p)) return DB_ERR;
+    if (!s->prepared && begin_now(p) != DB_OK) return DB_ERR;   /* preparing inside a transaction needs it begun */
     if (!s->prepared) {
         int rc = stmt_server_prepare(p, s);
         if (rc != DB_OK) {
@@ -465,7 +513,9 @@ static int stmt_execute(pg_db *p, pg_stmt *s)
         lens[i] = prm->len;
         fmts[i] = prm->kind == P_BLOB;
     }
-    PGresult *res = PQexecPrepared(p->conn, s->name, s->nparams, vals, lens, fmts, 0);
+    PGresult *res = p->begin_pending ? exec_with_begin(p, s, vals, lens, fmts)
+                                     : PQexecPrepared(p->conn, s->name, s->nparams, vals, lens, fmts, 0);
+    if (!res) { set_err(p, PQerrorMessage(p->conn)); return DB_ERR; }
     if (retry_after_reconnect(p, res)) {          /* prepared statements went with the old connection */
         PQclear(res);
         if (stmt_server_prepare(p, s) != DB_OK) return DB_ERR;
@@ -558,13 +608,33 @@ static double pg_col_double(db_stmt *s, int i)
 static int64_t pg_data_version(db *d)
 {
     pg_db *p = P(d);
-    if (!ensure_connected(p)) return -1;
+    drain_commit(p);
+    if (!ensure_connected(p) || begin_now(p) != DB_OK) return -1;
     PGresult *res = exec_simple(p, "SELECT pg_current_snapshot()::text");
     int64_t v = -1;
     if (PQresultStatus(res) == PGRES_TUPLES_OK && PQntuples(res) == 1)
         v = (int64_t)(sql_hash(PQgetvalue(res, 0, 0)) >> 1);
     PQclear(res);
     return v;
+}
+
+/* A read request's transaction costs no round trip of its own: BEGIN goes with
+ * the first statement, and COMMIT (of a transaction that wrote nothing) is sent
+ * without waiting; its result is read before the connection's next command. */
+static int pg_read_begin(db *d)
+{
+    pg_db *p = P(d);
+    drain_commit(p);
+    if (!ensure_connected(p)) return DB_ERR;
+    p->begin_pending = true;
+    return DB_OK;
+}
+
+static void pg_read_end(db *d)
+{
+    pg_db *p = P(d);
+    if (p->begin_pending) { p->begin_pending = false; return; }     /* no statement ran: nothing began */
+    if (PQstatus(p->conn) == CONNECTION_OK && PQsendQuery(p->conn, "COMMIT")) p->commit_pending = true;
 }
 
 /* Lost, unless a reconnect (outside a transaction) succeeds now. */
@@ -710,6 +780,8 @@ static const db_engine pg_engine = {
     .backup = pg_backup,
     .after_migrations = pg_after_migrations,
     .lost = pg_lost,
+    .read_begin = pg_read_begin,
+    .read_end = pg_read_end,
     .task_search_sql = "SELECT task_id FROM task_search WHERE words LIKE ?",
     .match_query = pg_match_query,
     .task_index = pg_task_index,

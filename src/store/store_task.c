@@ -133,7 +133,7 @@ void area_rows_free(area_row *a, int n)
 
 #define TASK_COLS "t.id, t.plan_id, t.area_id, p.code, a.no, a.title, t.number, t.title, t.product, t.deadline_text, " \
                   "t.lead_unit_id, lu.name, lu.kind, t.dl_kind, t.dl_start, t.dl_due, t.dl_every, t.dl_needs_date, " \
-                  "t.status, t.percent, t.updated_at "
+                  "t.status, t.percent, t.updated_at, p.public "
 #define TASK_FROM "FROM tasks t JOIN plans p ON p.id = t.plan_id JOIN areas a ON a.id = t.area_id " \
                   "JOIN units lu ON lu.id = t.lead_unit_id "
 
@@ -172,6 +172,7 @@ static bool read_task(db_stmt *s, task_row *t)
     int st = status_parse(db_col_text(s, 18));
     t->status = st < 0 ? ST_NOT_STARTED : (task_status)st;
     t->percent = (int)db_col_int(s, 19);
+    t->plan_public = db_col_int(s, 21) != 0;
     return true;
 }
 

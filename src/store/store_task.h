@@ -39,6 +39,7 @@ typedef struct {
     task_status status;
     int percent;
     char *updated_at;
+    bool plan_public;         /* the task's plan is published (anonymous visitors may read it) */
     char *arena;              /* owns every string above (one allocation) */
 } task_row;
 

@@ -91,7 +91,7 @@ void h_api_task(req *r, resp *w)
         resp_json_error(w, 404, "not_found", _("Không tìm thấy nhiệm vụ."), NULL);
         return;
     }
-    if (!can_read_internal(r) && !store_plan_is_public(r->db, t.plan_id)) {
+    if (!can_read_internal(r) && !t.plan_public) {
         task_row_free(&t);
         resp_json_error(w, 404, "not_found", _("Không tìm thấy nhiệm vụ."), NULL);
         return;
