@@ -12,7 +12,7 @@ typedef struct config {
     char base_url[256];        /* [server] base_url = http://127.0.0.1:8080 */
     char agency[256];          /* [agency] name */
     bool https;                /* [server] https = false (Secure cookies when true) */
-    int  threads;              /* [server] threads = 0 (0: one per core) */
+    int  threads;              /* [server] threads = 0 (0: three per core) */
     size_t max_upload;         /* [limits] max_upload = 20971520 (bytes) */
     size_t max_form;           /* [limits] max_form = 65536 (non-upload bodies) */
     size_t max_url;            /* [limits] max_url = 2048 */

@@ -505,7 +505,7 @@ db *db_sqlite_open(const char *path, bool read_only, char *err, size_t errlen)
     sqlite3_busy_timeout(l->h, 1000);
     if (read_only) return &l->base;         /* the file's own journal mode; nothing to set up */
     if (lite_exec(&l->base, "PRAGMA journal_mode=WAL; PRAGMA foreign_keys=ON; PRAGMA synchronous=FULL;"
-                            "PRAGMA temp_store=MEMORY; PRAGMA cache_size=-4000;") != DB_OK) {
+                            "PRAGMA temp_store=MEMORY; PRAGMA cache_size=-1000;") != DB_OK) {
         snprintf(err, errlen, "cannot configure %s: %s", path, sqlite3_errmsg(l->h));
         lite_close(&l->base);
         return NULL;

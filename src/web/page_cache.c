@@ -10,6 +10,7 @@
 
 #define ENTRIES 32
 #define MAX_CONTENT (512 * 1024)
+#define THREAD_BUDGET (1024 * 1024)   /* bytes of content per worker thread: RSS stays bounded with many workers */
 
 typedef struct {
     char *key;
@@ -22,6 +23,7 @@ typedef struct {
 typedef struct {
     entry e[ENTRIES];
     uint64_t clock;
+    size_t bytes;           /* content held, at most THREAD_BUDGET */
 } cache;
 
 static pthread_key_t cache_key;
@@ -74,10 +76,29 @@ bool page_cache_get(const req *r, const char *key, buf *out)
     return false;
 }
 
+/* Frees an entry's key and content. */
+static void drop(cache *c, entry *e)
+{
+    if (!e->key) return;
+    c->bytes -= e->len;
+    free(e->key);
+    free(e->content);
+    *e = (entry){0};
+}
+
+/* The least recently used entry that holds something (the cache is not empty). */
+static entry *least_used(cache *c)
+{
+    entry *oldest = NULL;
+    for (int i = 0; i < ENTRIES; i++)
+        if (c->e[i].key && (!oldest || c->e[i].used < oldest->used)) oldest = &c->e[i];
+    return oldest;
+}
+
 void page_cache_put(const req *r, const char *key, const char *content, size_t len)
 {
     cache *c = this_thread();
-    if (!c || !r->has_gen || len > MAX_CONTENT) return;
+    if (!c || !r->has_gen || len > MAX_CONTENT || len > THREAD_BUDGET) return;
     entry *victim = &c->e[0];
     for (int i = 0; i < ENTRIES; i++) {
         entry *e = &c->e[i];
@@ -87,9 +108,10 @@ void page_cache_put(const req *r, const char *key, const char *content, size_t l
     char *k = strdup(key), *v = malloc(len ? len : 1);
     if (!k || !v) { free(k); free(v); return; }
     memcpy(v, content, len);
-    free(victim->key);
-    free(victim->content);
+    drop(c, victim);
+    while (c->bytes + len > THREAD_BUDGET) drop(c, least_used(c));      /* the oldest make room */
     *victim = (entry){k, v, len, r->gen, ++c->clock};
+    c->bytes += len;
 }
 
 bool page_cache_serve(req *r, resp *w, const char *title, page_render_fn render, void *ctx)

@@ -431,7 +431,10 @@ server *server_start(const config *cfg, char *err, size_t errlen)
         free(s);
         return NULL;
     }
-    unsigned threads = cfg->threads > 0 ? (unsigned)cfg->threads : (unsigned)sysconf(_SC_NPROCESSORS_ONLN);
+    /* Default: three workers per core. A worker waits on a commit (the group
+     * commit's fsync, a PostgreSQL round trip) or on a slow socket; more of them
+     * keep the cores busy and let more writes share one commit. */
+    unsigned threads = cfg->threads > 0 ? (unsigned)cfg->threads : 3 * (unsigned)sysconf(_SC_NPROCESSORS_ONLN);
     if (threads < 1) threads = 1;
     /* Poll mode with an internal thread pool: MHD 0.9.75's epoll mode stalls a
      * worker when exactly 128·k connections become ready at once. */
