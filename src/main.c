@@ -89,7 +89,7 @@ static int take_common_options(config *cfg, int *argc, char **argv)
 
 db *cli_open_db(const config *cfg)
 {
-    if (mkdir(cfg->data_dir, 0750) != 0 && errno != EEXIST) {
+    if (mkdir(cfg->data_dir, 0700) != 0 && errno != EEXIST) {
         fprintf(stderr, "cchc: cannot create %s: %s\n", cfg->data_dir, strerror(errno));
         return NULL;
     }

@@ -1,6 +1,8 @@
 /* Context escaping (see escape.h). */
 #include "core/escape.h"
 #include "core/fold.h"
+#include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -107,4 +109,33 @@ const char *text_shorten(const char *s, char *out, size_t max)
     memcpy(out, s, max);
     memcpy(out + max, "\xE2\x80\xA6", 4);                              /* "…" and the NUL */
     return out;
+}
+
+/* True for the code points a displayed file name must not carry: C0 and C1
+ * controls, DEL, and the Unicode bidi marks, embeddings, overrides and isolates
+ * (which can make U+202E "fdp.exe" display as "exe.pdf"). */
+static bool unsafe_in_name(uint32_t cp)
+{
+    return cp < 0x20 || cp == 0x7F || (cp >= 0x80 && cp <= 0x9F) || cp == 0x061C || cp == 0x200E || cp == 0x200F ||
+           (cp >= 0x202A && cp <= 0x202E) || (cp >= 0x2066 && cp <= 0x2069);
+}
+
+size_t safe_filename(const char *in, char *out, size_t n)
+{
+    if (n == 0) return 0;
+    const unsigned char *s = (const unsigned char *)in;
+    size_t o = 0;
+    while (*s) {
+        size_t len;
+        uint32_t cp = utf8_decode(s, &len);
+        bool keep = cp != UINT32_MAX && !unsafe_in_name(cp) && !(cp == '/' || cp == '\\');
+        if (keep) {
+            if (o + len >= n) break;
+            memcpy(out + o, s, len);
+            o += len;
+        }
+        s += len;
+    }
+    out[o] = '\0';
+    return o;
 }

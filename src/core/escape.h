@@ -15,6 +15,11 @@ void esc_json(buf *b, const char *s);
 /* A Content-Disposition header value for a (UTF-8) file name: an ASCII
  * fallback filename="..." plus filename*=UTF-8''percent-encoded (RFC 6266). */
 void esc_content_disposition(buf *b, const char *filename);
+/* Copies a client's file name without what could disguise it: C0/C1 controls,
+ * DEL, bidi marks, embeddings, overrides and isolates (U+061C, U+200E–200F,
+ * U+202A–202E, U+2066–2069), invalid UTF-8, and path separators. Writes at most
+ * n-1 bytes plus NUL (never splitting a character); returns the length. */
+size_t safe_filename(const char *in, char *out, size_t n);
 /* Decodes %XX and '+' (as space) from a form/query component into a malloc'd
  * string (NUL bytes are dropped); caller frees. */
 char *url_decode(const char *s, size_t n);

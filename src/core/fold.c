@@ -37,9 +37,7 @@ static int fold_codepoint(uint32_t cp)
     return -1;
 }
 
-/* Decodes one UTF-8 sequence at s; sets *len (≥1). Returns the code point or
- * UINT32_MAX for an invalid sequence (then *len is 1). */
-static uint32_t utf8_decode(const unsigned char *s, size_t *len)
+uint32_t utf8_decode(const unsigned char *s, size_t *len)
 {
     *len = 1;
     if (s[0] < 0x80) return s[0];

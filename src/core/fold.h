@@ -2,6 +2,10 @@
 #define CCHC_FOLD_H
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
+/* Decodes one UTF-8 sequence at s (NUL-terminated); sets *len (≥ 1). Returns the
+ * code point, or UINT32_MAX for an invalid sequence (then *len is 1). */
+uint32_t utf8_decode(const unsigned char *s, size_t *len);
 /* Folds UTF-8 text for search: lowercase, Vietnamese diacritics removed, đ/Đ→d,
  * combining marks dropped, runs of whitespace kept as is. Writes at most outlen-1
  * bytes plus NUL into out (never splits a character); returns the length written.

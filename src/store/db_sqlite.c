@@ -503,7 +503,11 @@ db *db_sqlite_open(const char *path, bool read_only, char *err, size_t errlen)
         return NULL;
     }
     sqlite3_busy_timeout(l->h, 1000);
-    if (read_only) return &l->base;         /* the file's own journal mode; nothing to set up */
+    if (read_only) return &l->base;
+    /* It holds password, session and token hashes: the owner's only, whatever the
+     * umask (the -wal and -shm files SQLite creates take the same mode). */
+    struct stat st;
+    if (stat(path, &st) == 0 && S_ISREG(st.st_mode) && (st.st_mode & 0077)) chmod(path, 0600);         /* the file's own journal mode; nothing to set up */
     if (lite_exec(&l->base, "PRAGMA journal_mode=WAL; PRAGMA foreign_keys=ON; PRAGMA synchronous=FULL;"
                             "PRAGMA temp_store=MEMORY; PRAGMA cache_size=-1000;") != DB_OK) {
         snprintf(err, errlen, "cannot configure %s: %s", path, sqlite3_errmsg(l->h));

@@ -31,7 +31,7 @@ static int write_atomically(const char *path, const void *data, size_t len)
     if ((size_t)snprintf(tmp, sizeof tmp, "%s.tmp-XXXXXX", path) >= sizeof tmp) return -1;
     int fd = mkostemp(tmp, O_CLOEXEC);
     if (fd < 0) return -1;
-    if (fchmod(fd, 0640) != 0) { close(fd); unlink(tmp); return -1; }
+    if (fchmod(fd, 0600) != 0) { close(fd); unlink(tmp); return -1; }
     const char *p = data;
     size_t left = len;
     while (left) {
@@ -52,9 +52,9 @@ int store_file_put(db *d, const char *data_dir, const void *data, size_t len, co
     sodium_bin2hex(sha_out, 65, h, sizeof h);
     char dir[600], path[700];
     snprintf(dir, sizeof dir, "%s/files", data_dir);
-    mkdir(dir, 0750);
+    mkdir(dir, 0700);
     snprintf(dir, sizeof dir, "%s/files/%.2s", data_dir, sha_out);
-    mkdir(dir, 0750);
+    mkdir(dir, 0700);
     store_file_path(data_dir, sha_out, path, sizeof path);
     struct stat st;
     if (stat(path, &st) != 0 && write_atomically(path, data, len) != 0) return DB_ERR;

@@ -103,7 +103,7 @@ void plan_stats_free(plan_stats *s);
 /* Evidence file attached to an update (already stored by store_file_put). */
 typedef struct {
     char sha256[65];
-    char *filename;
+    const char *filename;
     bool public;
 } evidence_ref;
 

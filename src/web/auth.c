@@ -197,6 +197,27 @@ login_result auth_login(req *r, resp *w, const char *username, const char *passw
     return LOGIN_OK;
 }
 
+int auth_check_current_password(req *r, const user_row *u, const char *password)
+{
+    /* Throttled like a login, on a key of its own: a stolen session must not
+     * become an unlimited guesser of the password behind it. */
+    char key[64];
+    snprintf(key, sizeof key, "pw:%lld", (long long)u->id);
+    int64_t now = db_now();
+    int64_t attempt = store_login_failure(r->db, key, now);
+    int wait = throttled_minutes(r->db, key, r->cfg->login_max_failures, now);
+    if (wait || attempt <= 0) {
+        store_login_forget(r->db, attempt);
+        return wait ? wait : 1;
+    }
+    if (!password || !auth_verify_password(u->password_hash, password)) {
+        store_audit(r->db, u->id, u->username, "password_check_failed", "user", u->id, NULL, NULL);
+        return -1;
+    }
+    store_login_clear(r->db, key);
+    return 0;
+}
+
 void auth_logout(req *r, resp *w)
 {
     if (r->user.session_id) {

@@ -2,6 +2,7 @@
 #define CCHC_AUTH_H
 /* Passwords (argon2id), sessions, API tokens, CSRF tokens and login throttling. */
 #include "web/http.h"
+#include "store/store_user.h"
 #include <stdbool.h>
 
 #define SESSION_COOKIE "cchc_session"
@@ -32,6 +33,10 @@ typedef enum { LOGIN_OK, LOGIN_BAD_CREDENTIALS, LOGIN_THROTTLED, LOGIN_ERROR } l
 login_result auth_login(req *r, resp *w, const char *username, const char *password, int *retry_minutes);
 /* Ends the current session and clears the cookie. */
 void auth_logout(req *r, resp *w);
+/* Checks the signed-in user's current password (before a password change),
+ * throttled per account like a login: 0 when right, -1 when wrong, or the
+ * minutes to wait (> 0) after too many wrong ones (nothing is checked then). */
+int auth_check_current_password(req *r, const user_row *u, const char *password);
 /* Creates an API token for the user; writes the raw token (shown once) to out. */
 int64_t auth_create_api_token(req *r, const char *name, char out[64]);
 #endif

@@ -50,7 +50,11 @@ static void profile_page(req *r, resp *w, int status, const char *message, const
 
 void h_profile(req *r, resp *w)
 {
-    profile_page(r, w, 200, req_query(r, "ok") ? _("Đã lưu.") : NULL, NULL);
+    const char *ok = req_query(r, "ok");
+    const char *msg = !ok ? NULL
+                    : !strcmp(ok, "password") ? _("Đã đổi mật khẩu. Các phiên đăng nhập khác đã kết thúc và mọi mã API đã bị thu hồi.")
+                    : _("Đã lưu.");
+    profile_page(r, w, 200, msg, NULL);
 }
 
 typedef struct {
@@ -59,12 +63,14 @@ typedef struct {
     char hash[128];
 } password_change;
 
-/* New password, the user's other sessions ended, audited: all or nothing. */
+/* New password, the user's other sessions ended and API tokens revoked,
+ * audited: all or nothing. */
 static int change_password(db *d, void *ctx)
 {
     password_change *c = ctx;
     if (!store_user_set_password(d, c->u->id, c->hash)) return DB_ERR;
     if (store_session_delete_user(d, c->u->id, c->keep_session) != DB_OK) return DB_ERR;
+    if (store_token_revoke_user(d, c->u->id) != DB_OK) return DB_ERR;
     return store_audit(d, c->u->id, c->u->username, "password_change", "user", c->u->id, NULL, NULL);
 }
 
@@ -72,7 +78,15 @@ void h_profile_password(req *r, resp *w)
 {
     const char *cur = req_form(r, "current"), *pw = req_form(r, "password");
     user_row u;
-    if (!cur || !pw || !store_user_by_id(r->db, r->user.id, &u) || !auth_verify_password(u.password_hash, cur)) {
+    if (!store_user_by_id(r->db, r->user.id, &u)) { profile_page(r, w, 500, _("Không đọc được tài khoản."), NULL); return; }
+    int check = auth_check_current_password(r, &u, cur);
+    if (check > 0) {
+        char msg[200];
+        snprintf(msg, sizeof msg, _("Nhập sai mật khẩu hiện tại quá nhiều lần. Vui lòng thử lại sau %d phút."), check);
+        profile_page(r, w, 429, msg, NULL);
+        return;
+    }
+    if (check < 0 || !pw) {
         profile_page(r, w, 422, _("Mật khẩu hiện tại không đúng."), NULL);
         return;
     }
@@ -82,7 +96,7 @@ void h_profile_password(req *r, resp *w)
         profile_page(r, w, 500, _("Không đổi được mật khẩu."), NULL);
         return;
     }
-    resp_redirect(w, "/profile?ok=1");
+    resp_redirect(w, "/profile?ok=password");
 }
 
 void h_profile_token_add(req *r, resp *w)

@@ -41,12 +41,11 @@ void h_file_download(req *r, resp *w)
     char mime[128], name[256], path[700];
     long long size = 0;
     bool public = false;
-    if (!store_file_info(r->db, r->params[0], mime, &size, name, &public)) {
-        resp_error(r, w, 404, "not_found", _("Không tìm thấy tệp."), NULL);
-        return;
-    }
-    if (!public && r->user.role == ROLE_NONE) {
-        resp_error(r, w, 401, "unauthenticated", _("Tệp này chỉ dành cho người dùng nội bộ. Hãy đăng nhập."), NULL);
+    /* An anonymous visitor gets the same answer for a private file as for an
+     * unknown one: holding a document must not tell whether it was uploaded. */
+    bool known = store_file_info(r->db, r->params[0], mime, &size, name, &public);
+    if (!known || (!public && r->user.role == ROLE_NONE)) {
+        resp_error(r, w, 404, "not_found", _("Không tìm thấy tệp (tệp nội bộ cần đăng nhập)."), NULL);
         return;
     }
     store_file_path(r->cfg->data_dir, r->params[0], path, sizeof path);

@@ -75,7 +75,7 @@ static int record_measure(db *d, const upload_file *files, int nfiles, void *ctx
 {
     measure_ctx *m = ctx;
     m->id = store_target_measure(d, m->target_id, m->value, m->measured_on, m->note, nfiles ? files[0].sha256 : NULL,
-                                 nfiles ? files[0].u->filename : NULL, m->user_id, m->username);
+                                 nfiles ? files[0].name : NULL, m->user_id, m->username);
     return m->id > 0 ? DB_OK : DB_ERR;
 }
 

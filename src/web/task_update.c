@@ -28,7 +28,7 @@ static int run_update(db *d, const upload_file *files, int nfiles, void *ctx)
     update_txn *t = ctx;
     for (int i = 0; i < nfiles && i < MAX_FILES; i++) {
         memcpy(t->files[i].sha256, files[i].sha256, sizeof t->files[i].sha256);
-        t->files[i].filename = files[i].u->filename;
+        t->files[i].filename = files[i].name;
         t->files[i].public = t->public;
     }
     t->in.files = t->files;

@@ -1,11 +1,15 @@
 /* Evidence uploads (see upload.h). */
 #include "web/upload.h"
 #include "config.h"
+#include "core/buf.h"
+#include "core/escape.h"
 #include "core/i18n.h"
+#include "store/store_audit.h"
 #include "store/store_file.h"
 #include "store/db.h"
 #include <magic.h>
 #include <pthread.h>
+#include <stdio.h>
 #include <string.h>
 #include <strings.h>
 
@@ -78,7 +82,9 @@ static bool check_uploads(req *r, int max, const char *too_many_msg, upload_file
                                   _("Loại tệp không được phép. Chỉ nhận PDF, DOCX, XLSX, ODT, JPEG, PNG."), UPLOAD_FIELD};
             return false;
         }
-        files[(*n)++] = (upload_file){.u = u, .mime = mime};
+        upload_file *f = &files[(*n)++];
+        *f = (upload_file){.u = u, .mime = mime};
+        if (safe_filename(u->filename, f->name, sizeof f->name) == 0) snprintf(f->name, sizeof f->name, "tep-dinh-kem");
     }
     return true;
 }
@@ -88,12 +94,32 @@ typedef struct {
     void *ctx;
     const upload_file *files;
     int n;
+    const req *r;
 } record_call;
 
+/* The records, and an audit entry for each file whose name had to be cleaned:
+ * the name as sent is kept there only. */
 static int record_txn(db *d, void *ctx)
 {
     const record_call *c = ctx;
-    return c->record(d, c->files, c->n, c->ctx);
+    int rc = c->record(d, c->files, c->n, c->ctx);
+    for (int i = 0; rc == DB_OK && i < c->n; i++) {
+        if (strcmp(c->files[i].name, c->files[i].u->filename) == 0) continue;
+        buf before = {0}, after = {0};
+        buf_puts(&before, "{\"filename\":");
+        esc_json(&before, c->files[i].u->filename);
+        buf_puts(&before, ",\"sha256\":\"");
+        buf_puts(&before, c->files[i].sha256);
+        buf_puts(&before, "\"}");
+        buf_puts(&after, "{\"filename\":");
+        esc_json(&after, c->files[i].name);
+        buf_putc(&after, '}');
+        rc = before.oom || after.oom ? DB_ERR
+             : store_audit(d, c->r->user.id, c->r->user.username, "file_renamed", "file", 0, buf_str(&before), buf_str(&after));
+        buf_free(&before);
+        buf_free(&after);
+    }
+    return rc;
 }
 
 int upload_store_and_record(req *r, int max_files, const char *too_many_msg, upload_record_fn record, void *ctx,
@@ -111,7 +137,7 @@ int upload_store_and_record(req *r, int max_files, const char *too_many_msg, upl
             return DB_ERR;
         }
     }
-    record_call c = {record, ctx, files, n};
+    record_call c = {record, ctx, files, n, r};
     int rc = db_txn(r->db, true, record_txn, &c);
     if (rc != DB_OK) *err = (upload_error){500, "internal", _("Không ghi được dữ liệu. Vui lòng thử lại."), NULL};
     return rc;

@@ -14,9 +14,10 @@ const char *upload_allowed_type(const char *data, size_t len, const char *filena
 
 /* An evidence file of the request, checked and stored. */
 typedef struct {
-    const upload *u;          /* the request's upload (file name, bytes) */
+    const upload *u;          /* the request's upload (file name as sent, bytes) */
     const char *mime;         /* the allowed type, sniffed once */
     char sha256[65];          /* set once stored */
+    char name[UPLOAD_MAX_FILENAME + 1];   /* the name to store and show: safe_filename of u->filename */
 } upload_file;
 
 /* Why uploads were refused: HTTP status, stable code, message, field. */
