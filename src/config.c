@@ -3,7 +3,7 @@
 #include "config.h"
 #include "core/calendar.h"
 #include "core/lunar.h"
-#include <arpa/inet.h>
+#include "core/netaddr.h"
 #include <ctype.h>
 #include <errno.h>
 #include <stdio.h>
@@ -86,7 +86,7 @@ static const struct { const char *section, *name; setting key; } settings[] = {
     {"server", "listen", K_LISTEN},
     {"server", "data", K_DATA},
     {"database", "url", K_DB_URL},
-    {"server", "trusted_proxy", K_TRUSTED_PROXY},
+    {"server", "trusted_proxies", K_TRUSTED_PROXY},
     {"server", "base_url", K_BASE_URL},
     {"server", "https", K_HTTPS},
     {"server", "threads", K_THREADS},
@@ -143,14 +143,6 @@ static int set_db_url(char *out, size_t n, const char *v)
     return set_str(out, n, v);
 }
 
-/* An IPv4 or IPv6 address in its usual text form, or empty. */
-static int set_ip(char *out, size_t n, const char *v)
-{
-    unsigned char addr[16];
-    if (*v && inet_pton(AF_INET, v, addr) != 1 && inet_pton(AF_INET6, v, addr) != 1) return -1;
-    return set_str(out, n, v);
-}
-
 void config_db_location(const config *c, char *out, size_t n)
 {
     if (c->db_url[0]) snprintf(out, n, "%s", c->db_url);
@@ -165,7 +157,7 @@ int config_set(config *c, const char *key, const char *v, char *err, size_t errl
     case K_LISTEN: rc = config_set_listen(c, v); break;
     case K_DATA: rc = set_str(c->data_dir, sizeof c->data_dir, v); break;
     case K_DB_URL: rc = set_db_url(c->db_url, sizeof c->db_url, v); break;
-    case K_TRUSTED_PROXY: rc = set_ip(c->trusted_proxy, sizeof c->trusted_proxy, v); break;
+    case K_TRUSTED_PROXY: rc = addr_list_valid(v) ? set_str(c->trusted_proxies, sizeof c->trusted_proxies, v) : -1; break;
     case K_BASE_URL: rc = set_str(c->base_url, sizeof c->base_url, v); break;
     case K_AGENCY: rc = set_str(c->agency, sizeof c->agency, v); break;
     case K_HTTPS: rc = set_bool(&c->https, v); break;

@@ -29,7 +29,7 @@ typedef struct config {
     int  due_soon_days;        /* [plans] due_soon_days = 10 (working days) */
     char today[16];            /* [plans] today = "" (fixed date for demos/tests, YYYY-MM-DD) */
     bool access_log;           /* [server] access_log = true */
-    char trusted_proxy[64];    /* [server] trusted_proxy = "" (e.g. 127.0.0.1: the reverse proxy whose X-Forwarded-For names the client) */
+    char trusted_proxies[512]; /* [server] trusted_proxies = "" (addresses/CIDRs of reverse proxies whose X-Forwarded-For names the client) */
     char office_hours[64];     /* [calendar] office_hours = 07:30-11:30,13:30-17:00 */
     char locale_dir[256];      /* [ui] locale_dir = "" (translations: DIR/<lang>/LC_MESSAGES/cchc.mo; empty: Vietnamese only) */
 } config;

@@ -5,6 +5,7 @@
 #include "web/router.h"
 #include "calendar_current.h"
 #include "core/i18n.h"
+#include "core/netaddr.h"
 #include "store/db.h"
 #include "store/store_user.h"
 #include <microhttpd.h>
@@ -102,24 +103,16 @@ static void client_ip(struct MHD_Connection *c, char out[64])
         inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)(const void *)sa)->sin6_addr, out, 64);
 }
 
-/* Behind the configured reverse proxy, the client is the last address of
- * X-Forwarded-For (the one the proxy itself appended); anyone else's header is
- * ignored, so a client cannot choose the address it is throttled under. */
+/* Behind a trusted reverse proxy, the client is the right-most untrusted address
+ * of X-Forwarded-For (or X-Real-IP); anyone else's headers are ignored, so a
+ * client cannot choose the address it is throttled under. */
 static void forwarded_client_ip(struct MHD_Connection *c, const config *cfg, char ip[64])
 {
-    if (!cfg->trusted_proxy[0] || strcmp(ip, cfg->trusted_proxy) != 0) return;
-    const char *xff = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "X-Forwarded-For");
-    if (!xff) return;
-    const char *last = strrchr(xff, ',');
-    last = last ? last + 1 : xff;
-    while (*last == ' ' || *last == '\t') last++;
-    char cand[64];
-    size_t n = strcspn(last, " \t");
-    if (n == 0 || n >= sizeof cand) return;
-    memcpy(cand, last, n);
-    cand[n] = '\0';
-    unsigned char addr[16];
-    if (inet_pton(AF_INET, cand, addr) == 1 || inet_pton(AF_INET6, cand, addr) == 1) memcpy(ip, cand, n + 1);
+    if (!cfg->trusted_proxies[0]) return;
+    char peer[64];
+    snprintf(peer, sizeof peer, "%s", ip);
+    addr_forwarded_client(cfg->trusted_proxies, peer, MHD_lookup_connection_value(c, MHD_HEADER_KIND, "X-Forwarded-For"),
+                          MHD_lookup_connection_value(c, MHD_HEADER_KIND, "X-Real-IP"), ip, 64);
 }
 
 static void add_security_headers(struct MHD_Response *resp, const req *r, bool html)

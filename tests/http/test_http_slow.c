@@ -130,42 +130,15 @@ static void test_one_address_holds_at_most_its_share(void **state)
     assert_int_equal(get_status(7, h_port(H)), 200);           /* and it may come back */
 }
 
-/* nginx with deploy/nginx/ in front of the harness's cchc, on loopback; its pid, port in *port. */
-static int start_nginx(const char *dir, uint16_t *port)
-{
-    char cwd[512], conf[700], path[800];
-    if (!getcwd(cwd, sizeof cwd)) return -1;
-    *port = (uint16_t)(20000 + getpid() % 20000);
-    snprintf(path, sizeof path, "%s/nginx.conf", dir);
-    FILE *f = fopen(path, "w");
-    if (!f) return -1;
-    snprintf(conf, sizeof conf, "%s/deploy/nginx", cwd);
-    fprintf(f, "%sdaemon off; worker_processes 1; pid %s/nginx.pid; error_log %s/nginx.err;\n"
-               "events { worker_connections 4096; }\n"
-               "http { access_log off; client_body_temp_path %s/body; proxy_temp_path %s/proxy;\n"
-               "  fastcgi_temp_path %s/fcgi; uwsgi_temp_path %s/uwsgi; scgi_temp_path %s/scgi;\n"
-               "  include %s/cchc-http.conf;\n"
-               "  upstream cchc { server 127.0.0.1:%u; keepalive 8; }\n"
-               "  server { listen 127.0.0.1:%u; location / { include %s/cchc-proxy.conf; proxy_pass http://cchc; } } }\n",
-            geteuid() == 0 ? "user root;\n" : "", dir, dir, dir, dir, dir, dir, dir, conf, h_port(H), *port, conf);
-    fclose(f);
-    pid_t pid = fork();
-    if (pid == 0) {
-        execlp("nginx", "nginx", "-q", "-p", dir, "-c", path, (char *)NULL);
-        _exit(127);
-    }
-    for (int i = 0; i < 50 && get_status(9, *port) != 200; i++) usleep(100000);
-    return pid;
-}
-
 static void test_behind_nginx_answers_under_slow_clients(void **state)
 {
     (void)state;
     char dir[] = "/tmp/cchc-nginx-XXXXXX", out[256];
     assert_non_null(mkdtemp(dir));
     uint16_t port;
-    int pid = start_nginx(dir, &port);
+    int pid = h_start_nginx(H, dir, &port);
     assert_true(pid > 0);
+    for (int i = 0; i < 50 && get_status(9, port) != 200; i++) usleep(100000);
     assert_int_equal(get_status(9, port), 200);
     open_slow(port, SLOW, 2, 4);
     trickle();
@@ -174,9 +147,7 @@ static void test_behind_nginx_answers_under_slow_clients(void **state)
         trickle();
     }
     close_slow();
-    kill(pid, SIGTERM);
-    int st;
-    waitpid(pid, &st, 0);
+    h_kill_serve(pid);
     sh_capture(out, sizeof out, "rm -rf %s", dir);
 }
 

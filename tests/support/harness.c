@@ -95,7 +95,7 @@ harness *h_start_opts(const h_options *o)
         if (o->max_url) h->cfg.max_url = o->max_url;
         if (o->login_max_failures) h->cfg.login_max_failures = o->login_max_failures;
         if (o->login_ip_failures) h->cfg.login_ip_failures = o->login_ip_failures;
-        if (o->trusted_proxy) snprintf(h->cfg.trusted_proxy, sizeof h->cfg.trusted_proxy, "%s", o->trusted_proxy);
+        if (o->trusted_proxies) snprintf(h->cfg.trusted_proxies, sizeof h->cfg.trusted_proxies, "%s", o->trusted_proxies);
         if (o->threads) h->cfg.threads = o->threads;
     }
 
@@ -258,6 +258,36 @@ int spawn_serve(const char *data_dir, const char *db_location, uint16_t *port)
     if (f) fclose(f);           /* the child's later output goes to a closed pipe: it logs to stderr only */
     if (!p) { h_kill_serve(pid); return -1; }
     *port = (uint16_t)p;
+    return pid;
+}
+
+int h_start_nginx(harness *h, const char *dir, uint16_t *port)
+{
+    char cwd[512], conf[700], path[800];
+    if (!getcwd(cwd, sizeof cwd)) return -1;
+    *port = (uint16_t)(20000 + getpid() % 20000);
+    snprintf(path, sizeof path, "%s/nginx.conf", dir);
+    FILE *f = fopen(path, "w");
+    if (!f) return -1;
+    snprintf(conf, sizeof conf, "%s/deploy/nginx", cwd);
+    fprintf(f, "%sdaemon off; worker_processes 1; pid %s/nginx.pid; error_log %s/nginx.err;\n"
+               "events { worker_connections 4096; }\n"
+               "http { access_log off; client_body_temp_path %s/body; proxy_temp_path %s/proxy;\n"
+               "  fastcgi_temp_path %s/fcgi; uwsgi_temp_path %s/uwsgi; scgi_temp_path %s/scgi;\n"
+               "  include %s/cchc-http.conf;\n"
+               "  upstream cchc { server 127.0.0.1:%u; keepalive 8; }\n"
+               "  server { listen 127.0.0.1:%u; location / { include %s/cchc-proxy.conf; proxy_pass http://cchc; } } }\n",
+            geteuid() == 0 ? "user root;\n" : "", dir, dir, dir, dir, dir, dir, dir, conf, h_port(h), *port, conf);
+    fclose(f);
+    pid_t pid = fork();
+    if (pid == 0) {
+        execlp("nginx", "nginx", "-q", "-p", dir, "-c", path, (char *)NULL);
+        _exit(127);
+    }
+    char pidfile[800];
+    snprintf(pidfile, sizeof pidfile, "%s/nginx.pid", dir);
+    for (int i = 0; i < 100 && access(pidfile, F_OK) != 0; i++) usleep(50000);   /* listening once it wrote its pid */
+    usleep(100000);
     return pid;
 }
 

@@ -39,7 +39,7 @@ typedef struct {
     int login_max_failures;   /* 0: the default */
     int threads;              /* 0: the default (one per core) */
     int login_ip_failures;    /* 0: the default */
-    const char *trusted_proxy;   /* NULL: none */
+    const char *trusted_proxies;   /* NULL: none */
 } h_options;
 
 /* Starts a seeded server with the default configuration; NULL (with a message
@@ -76,6 +76,10 @@ int64_t h_audit(harness *h, const char *action);
  * harness's data directory and database, with the harness's "today"; returns its
  * pid and sets *port, or -1 on failure. h_kill_serve stops it (SIGTERM, waits). */
 int h_spawn_serve(harness *h, uint16_t *port);
+/* Starts nginx on 127.0.0.1 with the shipped deploy/nginx/ files in front of the
+ * harness's server, its files in dir; returns its pid (stop it with
+ * h_kill_serve) and sets *port, or -1. The working directory must be the repository's. */
+int h_start_nginx(harness *h, const char *dir, uint16_t *port);
 /* Same for any data directory and database location. */
 int spawn_serve(const char *data_dir, const char *db_location, uint16_t *port);
 void h_kill_serve(int pid);
