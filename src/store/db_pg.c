@@ -91,6 +91,7 @@ static const char *const migrations[] = {
     "src/store/sql/004_indexes.sql",
     "src/store/sql/005_login_attempts.sql",
     "src/store/sql/006_task_search.sql src/store/sql/006_pg_trgm.sql",
+    "src/store/sql/007_server_secrets.sql",
     NULL,
 };
 

@@ -279,3 +279,51 @@ void store_login_clear(db *d, const char *key)
     db_bind_text(s, 1, key);
     db_exec_stmt(s);
 }
+
+typedef struct {
+    const char *name;
+    const unsigned char *candidate;
+    unsigned char *out;
+} secret_call;
+
+static int hexval(char c) { return c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1; }
+
+/* Inserts the candidate unless the secret exists, then reads what is stored. */
+static int secret_txn(db *d, void *ctx)
+{
+    secret_call *c = ctx;
+    char hex[65], now[32];
+    for (int i = 0; i < 32; i++) snprintf(hex + 2 * i, 3, "%02x", c->candidate[i]);
+    db_now_iso(now);
+    db_stmt *s = db_prepare(d, "INSERT INTO server_secrets(name, value, created_at) VALUES (?,?,?) ON CONFLICT (name) DO NOTHING");
+    if (!s) return DB_ERR;
+    db_bind_text(s, 1, c->name);
+    db_bind_text(s, 2, hex);
+    db_bind_text(s, 3, now);
+    if (db_exec_stmt(s) != DB_DONE) return DB_ERR;
+    return store_server_secret_get(d, c->name, c->out) == DB_OK ? DB_OK : DB_ERR;
+}
+
+int store_server_secret_get(db *d, const char *name, unsigned char out[32])
+{
+    db_stmt *s = db_prepare(d, "SELECT value FROM server_secrets WHERE name = ?");
+    if (!s) return DB_ERR;
+    db_bind_text(s, 1, name);
+    int rc = db_step(s);
+    if (rc != DB_ROW) return rc == DB_DONE ? DB_DONE : DB_ERR;
+    const char *v = db_col_text(s, 0);
+    if (strlen(v) != 64) return DB_ERR;
+    for (int i = 0; i < 32; i++) {
+        int hi = hexval(v[2 * i]), lo = hexval(v[2 * i + 1]);
+        if (hi < 0 || lo < 0) return DB_ERR;
+        out[i] = (unsigned char)(hi * 16 + lo);
+    }
+    db_step(s);
+    return DB_OK;
+}
+
+int store_server_secret(db *d, const char *name, const unsigned char candidate[32], unsigned char out[32])
+{
+    secret_call c = {name, candidate, out};
+    return db_txn(d, true, secret_txn, &c);
+}

@@ -49,6 +49,12 @@ int store_token_revoke_user(db *d, int64_t user_id);
 /* Deletes sessions idle past the limit; returns how many. */
 int store_session_purge(db *d, int64_t now, int64_t idle, int64_t absolute);
 
+/* The shared secret called name as 32 bytes: read, or created (random, from
+ * candidate) by the first instance to ask. DB_OK or an error. */
+int store_server_secret(db *d, const char *name, const unsigned char candidate[32], unsigned char out[32]);
+/* Reads the shared secret called name (no write); DB_OK, or DB_DONE when it does not exist yet. */
+int store_server_secret_get(db *d, const char *name, unsigned char out[32]);
+
 /* API tokens. Returns the id, or -1. */
 int64_t store_token_add(db *d, int64_t user_id, const char *name, const char *token_hash);
 /* Finds the user of an unrevoked token; returns true when found. *token_id gets

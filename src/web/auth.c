@@ -4,6 +4,7 @@
 #include "web/router.h"
 #include "store/store_audit.h"
 #include "store/store_user.h"
+#include <pthread.h>
 #include <sodium.h>
 #include <stdio.h>
 #include <string.h>
@@ -119,17 +120,86 @@ static bool identify_session(req *r)
     return true;
 }
 
+/* The keys that sign pre-login CSRF tokens, one per database location (a test
+ * process runs several servers): shared by every instance through the database. */
+#define KEY_SLOTS 8
+static pthread_mutex_t keys_lock = PTHREAD_MUTEX_INITIALIZER;
+static struct { char where[600]; unsigned char key[crypto_auth_KEYBYTES]; } keys[KEY_SLOTS];
+static int next_key_slot;
+
+static void key_remember(const char *where, const unsigned char key[crypto_auth_KEYBYTES])
+{
+    int slot = next_key_slot++ % KEY_SLOTS;
+    snprintf(keys[slot].where, sizeof keys[slot].where, "%s", where);
+    memcpy(keys[slot].key, key, crypto_auth_KEYBYTES);
+}
+
+int auth_load_keys(db *d, const config *cfg)
+{
+    unsigned char candidate[32], key[32];
+    randombytes_buf(candidate, sizeof candidate);
+    if (store_server_secret(d, "precsrf", candidate, key) != DB_OK) return -1;
+    char where[600];
+    config_db_location(cfg, where, sizeof where);
+    pthread_mutex_lock(&keys_lock);
+    key_remember(where, key);
+    pthread_mutex_unlock(&keys_lock);
+    return 0;
+}
+
+/* The pre-login key of the request's database (read there once, never written
+ * during a request: auth_load_keys made it). False when unavailable. */
+static bool precsrf_key(req *r, unsigned char key[crypto_auth_KEYBYTES])
+{
+    char where[600];
+    config_db_location(r->cfg, where, sizeof where);
+    pthread_mutex_lock(&keys_lock);
+    bool ok = false;
+    for (int i = 0; i < KEY_SLOTS && !ok; i++)
+        if (keys[i].where[0] && strcmp(keys[i].where, where) == 0) { memcpy(key, keys[i].key, crypto_auth_KEYBYTES); ok = true; }
+    if (!ok && store_server_secret_get(r->db, "precsrf", key) == DB_OK) { key_remember(where, key); ok = true; }
+    pthread_mutex_unlock(&keys_lock);
+    return ok;
+}
+
+/* A pre-login token: 16 random bytes and their HMAC (first 16 bytes) under the
+ * server's key, base64url, 43 characters. */
+static bool precsrf_make(req *r, char out[64])
+{
+    unsigned char key[crypto_auth_KEYBYTES], raw[32], mac[crypto_auth_BYTES];
+    if (!precsrf_key(r, key)) return false;
+    randombytes_buf(raw, 16);
+    crypto_auth(mac, raw, 16, key);
+    memcpy(raw + 16, mac, 16);
+    sodium_bin2base64(out, 64, raw, sizeof raw, sodium_base64_VARIANT_URLSAFE_NO_PADDING);
+    return true;
+}
+
+/* True when tok is a pre-login token this deployment signed. */
+static bool precsrf_valid(req *r, const char *tok)
+{
+    unsigned char key[crypto_auth_KEYBYTES], raw[32], mac[crypto_auth_BYTES];
+    size_t len = 0;
+    if (strlen(tok) != 43 || sodium_base642bin(raw, sizeof raw, tok, 43, NULL, &len, NULL, sodium_base64_VARIANT_URLSAFE_NO_PADDING) != 0 ||
+        len != 32 || !precsrf_key(r, key))
+        return false;
+    crypto_auth(mac, raw, 16, key);
+    return sodium_memcmp(mac, raw + 16, 16) == 0;
+}
+
 void auth_identify(req *r, resp *w)
 {
     memset(&r->user, 0, sizeof r->user);
     if (identify_bearer(r) || identify_session(r)) return;
     memset(&r->user, 0, sizeof r->user);
+    /* A pre-login token counts only if this deployment signed it: a cookie
+     * planted by someone else (a bare double submit) is replaced, not trusted. */
     const char *pre = req_cookie(r, PRECSRF_COOKIE);
-    if (pre && strlen(pre) == 43) {
+    if (pre && precsrf_valid(r, pre)) {
         snprintf(r->pre_csrf, sizeof r->pre_csrf, "%s", pre);
     } else if (r->route && r->route->kind == KIND_HTML) {
         char tok[64];
-        auth_random_token(tok);
+        if (!precsrf_make(r, tok)) return;
         snprintf(r->pre_csrf, sizeof r->pre_csrf, "%s", tok);
         set_cookie(r, w, PRECSRF_COOKIE, tok, 12 * 3600);
     }

@@ -1,6 +1,7 @@
 #ifndef CCHC_AUTH_H
 #define CCHC_AUTH_H
 /* Passwords (argon2id), sessions, API tokens, CSRF tokens and login throttling. */
+#include "config.h"
 #include "web/http.h"
 #include "store/store_user.h"
 #include <stdbool.h>
@@ -33,6 +34,9 @@ typedef enum { LOGIN_OK, LOGIN_BAD_CREDENTIALS, LOGIN_THROTTLED, LOGIN_ERROR } l
 login_result auth_login(req *r, resp *w, const char *username, const char *password, int *retry_minutes);
 /* Ends the current session and clears the cookie. */
 void auth_logout(req *r, resp *w);
+/* Makes (first instance) or reads the deployment's signing keys and keeps them
+ * for this process's requests: call before serving. 0 or -1. */
+int auth_load_keys(db *d, const config *cfg);
 /* Checks the signed-in user's current password (before a password change),
  * throttled per account like a login: 0 when right, -1 when wrong, or the
  * minutes to wait (> 0) after too many wrong ones (nothing is checked then). */

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 /* Matches pattern against path; on success stores {param} segments in r. */
 static bool match_pattern(const char *pattern, const char *path, req *r)
@@ -61,10 +62,41 @@ size_t router_body_limit(const route *rt, const config *cfg)
     return rt->body == BODY_UPLOAD ? cfg->max_upload : cfg->max_form;
 }
 
+/* The host[:port] of an origin "scheme://host[:port]" into out; false if malformed. */
+static bool origin_host(const char *origin, char *out, size_t n)
+{
+    const char *p = strstr(origin, "://");
+    if (!p) return false;
+    p += 3;
+    size_t len = strcspn(p, "/");
+    if (len == 0 || len >= n) return false;
+    memcpy(out, p, len);
+    out[len] = '\0';
+    return true;
+}
+
+/* Defence in depth for every state-changing request: a browser's Fetch Metadata
+ * (Sec-Fetch-Site: cross-site) or an Origin naming another site refuses it;
+ * a client that sends neither header (scripts, old browsers) passes to the
+ * token check. */
+static bool same_site(req *r)
+{
+    const char *site = req_header(r, "Sec-Fetch-Site");
+    if (site && strcmp(site, "cross-site") == 0) return false;
+    const char *origin = req_header(r, "Origin");
+    if (!origin) return true;
+    char from[256], base[256];
+    if (!origin_host(origin, from, sizeof from)) return false;          /* "null" (sandboxed, file:) included */
+    const char *host = req_header(r, "Host");
+    if (host && strcasecmp(from, host) == 0) return true;
+    return origin_host(r->cfg->base_url, base, sizeof base) && strcasecmp(from, base) == 0;
+}
+
 static bool csrf_ok(req *r)
 {
     const route *rt = r->route;
     if (rt->csrf == CSRF_NONE) return true;
+    if (!same_site(r)) return false;
     if (rt->csrf == CSRF_LOGIN) {
         if (rt->kind == KIND_JSON)
             return strncmp(r->content_type, "application/json", 16) == 0;

@@ -418,6 +418,10 @@ server *server_start(const config *cfg, char *err, size_t errlen)
     pthread_mutex_init(&s->lock, NULL);
     config_db_location(cfg, s->db_path, sizeof s->db_path);
     cal_current_reload_file(s->db_path);      /* the working-day calendar with the admin edits */
+    char kerr[256];
+    db *kd = db_open(s->db_path, kerr, sizeof kerr);
+    if (!kd || auth_load_keys(kd, cfg) != 0) fprintf(stderr, "cchc: signing keys not loaded: %s\n", kd ? db_errmsg(kd) : kerr);
+    db_close(kd);
     struct sockaddr_in addr = {.sin_family = AF_INET, .sin_port = htons((uint16_t)cfg->listen_port)};
     if (inet_pton(AF_INET, cfg->listen_addr, &addr.sin_addr) != 1) {
         snprintf(err, errlen, "invalid listen address %s (IPv4 expected)", cfg->listen_addr);

@@ -150,6 +150,55 @@ static void test_data_files_are_private(void **state)
     assert_true(atoi(out) >= 1);
 }
 
+/* A pre-login token the server did not sign is refused, even when the form and
+ * the cookie agree: planting a cookie cannot log a victim into another account. */
+static void test_planted_prelogin_token_refused(void **state)
+{
+    (void)state;
+    client *c = c_new(H);
+    const char *planted = "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA";
+    c_set_cookie(c, "cchc_csrf", planted);
+    char form[256];
+    snprintf(form, sizeof form, "username=%s&password=%s&csrf_token=%s", H_USER_VIEWER, H_PASSWORD, planted);
+    assert_int_equal(c_post_form(c, "/login", form)->status, 403);
+    assert_int_equal(c_get(c, "/")->status, 303);                               /* not logged in */
+    const char *fresh = c_cookie(c, "cchc_csrf");                               /* the server replaced it */
+    assert_non_null(fresh);
+    assert_string_not_equal(fresh, planted);
+    assert_int_equal(c_login_html(c, H_USER_VIEWER, H_PASSWORD), 303);          /* a signed one works */
+    c_free(c);
+}
+
+/* A POST the browser marks cross-site, or whose Origin is another site, is
+ * refused even with the right token; same-origin ones and clients that send
+ * neither header pass. */
+static void test_cross_site_posts_refused(void **state)
+{
+    (void)state;
+    char token[64], path[64], form[128], host_origin[80];
+    client *c = c_new(H);
+    const char *csrf = c_login_api(c, H_USER_TTRA, H_PASSWORD);
+    assert_non_null(csrf);
+    snprintf(token, sizeof token, "%s", csrf);
+    snprintf(path, sizeof path, "/tasks/%lld/updates", (long long)h_task_id(H, "KH2022", "9"));
+    snprintf(form, sizeof form, "status=in_progress&percent=30&note=x&csrf_token=%s", token);
+    snprintf(host_origin, sizeof host_origin, "Origin: http://127.0.0.1:%u", (unsigned)h_port(H));
+    const char *cross[] = {"Sec-Fetch-Site: cross-site", NULL};
+    const char *evil[] = {"Origin: https://evil.example", NULL};
+    const char *null_origin[] = {"Origin: null", NULL};
+    const char *same[] = {"Sec-Fetch-Site: same-origin", host_origin, NULL};
+    const char *ct = "application/x-www-form-urlencoded";
+    int64_t before = h_updates(H, h_task_id(H, "KH2022", "9"));
+    assert_int_equal(c_request(c, "POST", path, ct, form, strlen(form), cross)->status, 403);
+    assert_int_equal(c_request(c, "POST", path, ct, form, strlen(form), evil)->status, 403);
+    assert_int_equal(c_request(c, "POST", path, ct, form, strlen(form), null_origin)->status, 403);
+    assert_int_equal(h_updates(H, h_task_id(H, "KH2022", "9")), before);
+    assert_int_equal(c_request(c, "POST", path, ct, form, strlen(form), same)->status, 303);
+    assert_int_equal(c_request(c, "POST", path, ct, form, strlen(form), NULL)->status, 303);     /* neither header */
+    assert_int_equal(h_updates(H, h_task_id(H, "KH2022", "9")), before + 2);
+    c_free(c);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -158,6 +207,8 @@ int main(void)
         cmocka_unit_test(test_safe_filename),
         cmocka_unit_test(test_upload_name_cleaned_and_original_audited),
         cmocka_unit_test(test_data_files_are_private),
+        cmocka_unit_test(test_planted_prelogin_token_refused),
+        cmocka_unit_test(test_cross_site_posts_refused),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
