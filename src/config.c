@@ -31,6 +31,7 @@ void config_defaults(config *c)
     c->session_max_hours = 12;
     c->login_max_failures = 5;
     c->login_ip_failures = 20;
+    c->login_account_hourly = 100;           /* ASVS 2.2.1 */
     c->due_soon_days = 10;
     c->access_log = true;
     snprintf(c->office_hours, sizeof c->office_hours, "07:30-11:30,13:30-17:00");
@@ -80,7 +81,7 @@ static int set_str(char *out, size_t n, const char *v)
 /* The settings, each in its section. */
 typedef enum { K_LISTEN, K_DATA, K_BASE_URL, K_HTTPS, K_THREADS, K_ACCESS_LOG, K_AGENCY, K_MAX_UPLOAD, K_MAX_FORM,
                K_MAX_URL, K_CONN_MEMORY, K_MAX_CONNECTIONS, K_PER_IP, K_TIMEOUT, K_SESSION_IDLE, K_SESSION_MAX,
-               K_LOGIN_FAILURES, K_LOGIN_IP_FAILURES, K_DUE_SOON_DAYS, K_TODAY, K_OFFICE_HOURS, K_LOCALE_DIR, K_DB_URL, K_TRUSTED_PROXY, K_HEADER_TIMEOUT, K_MIN_BODY_RATE } setting;
+               K_LOGIN_FAILURES, K_LOGIN_IP_FAILURES, K_DUE_SOON_DAYS, K_TODAY, K_OFFICE_HOURS, K_LOCALE_DIR, K_DB_URL, K_TRUSTED_PROXY, K_HEADER_TIMEOUT, K_MIN_BODY_RATE, K_LOGIN_HOURLY } setting;
 
 static const struct { const char *section, *name; setting key; } settings[] = {
     {"server", "listen", K_LISTEN},
@@ -105,6 +106,7 @@ static const struct { const char *section, *name; setting key; } settings[] = {
     {"security", "session_max", K_SESSION_MAX},
     {"security", "login_failures", K_LOGIN_FAILURES},
     {"security", "login_ip_failures", K_LOGIN_IP_FAILURES},
+    {"security", "login_account_hourly", K_LOGIN_HOURLY},
     {"plans", "due_soon_days", K_DUE_SOON_DAYS},
     {"plans", "today", K_TODAY},
     {"calendar", "office_hours", K_OFFICE_HOURS},
@@ -176,6 +178,7 @@ int config_set(config *c, const char *key, const char *v, char *err, size_t errl
     case K_SESSION_MAX: rc = set_int(&c->session_max_hours, v, 1, 10000); break;
     case K_LOGIN_FAILURES: rc = set_int(&c->login_max_failures, v, 1, 1000); break;
     case K_LOGIN_IP_FAILURES: rc = set_int(&c->login_ip_failures, v, 1, 100000); break;
+    case K_LOGIN_HOURLY: rc = set_int(&c->login_account_hourly, v, 1, 100000); break;
     case K_DUE_SOON_DAYS: rc = set_int(&c->due_soon_days, v, 1, 365); break;
     case K_TODAY: rc = set_today(c->today, sizeof c->today, v); break;
     case K_LOCALE_DIR: rc = set_str(c->locale_dir, sizeof c->locale_dir, v); break;

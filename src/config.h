@@ -24,8 +24,9 @@ typedef struct config {
     int  min_body_rate;        /* [limits] min_body_rate = 512 (bytes/s a body must average once header_timeout has passed) */
     int  session_idle_minutes; /* [security] session_idle = 120 */
     int  session_max_hours;    /* [security] session_max = 12 */
-    int  login_max_failures;   /* [security] login_failures = 5 (per account per 15 min) */
+    int  login_max_failures;   /* [security] login_failures = 5 (per account and address, or per known device, per 15 min; then delays) */
     int  login_ip_failures;    /* [security] login_ip_failures = 20 (per IP per 15 min) */
+    int  login_account_hourly; /* [security] login_account_hourly = 100 (failures per account per hour from unknown devices) */
     int  due_soon_days;        /* [plans] due_soon_days = 10 (working days) */
     char today[16];            /* [plans] today = "" (fixed date for demos/tests, YYYY-MM-DD) */
     bool access_log;           /* [server] access_log = true */

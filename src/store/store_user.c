@@ -264,6 +264,21 @@ int store_login_failures_since(db *d, const char *key, int64_t since, int64_t *o
     return (int)db_col_int(s, 0);
 }
 
+int store_login_newest(db *d, const char *key, int64_t now, int64_t *at)
+{
+    /* The newest attempt but the caller's own (which has the greatest id). */
+    db_stmt *s = db_prepare(d, "SELECT COALESCE(MAX(at), 0) FROM login_attempts WHERE key = ? AND at <= ? "
+                               "AND id < (SELECT MAX(id) FROM login_attempts WHERE key = ?)");
+    if (!s) return DB_ERR;
+    db_bind_text(s, 1, key);
+    db_bind_int(s, 2, now);
+    db_bind_text(s, 3, key);
+    if (db_step(s) != DB_ROW) return DB_ERR;
+    *at = db_col_int(s, 0);
+    db_step(s);
+    return DB_OK;
+}
+
 void store_login_purge(db *d, int64_t before)
 {
     db_stmt *s = db_prepare(d, "DELETE FROM login_attempts WHERE at < ?");

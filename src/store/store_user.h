@@ -72,6 +72,9 @@ int64_t store_login_failure(db *d, const char *key, int64_t now);
 void store_login_forget(db *d, int64_t failure_id);
 int store_login_failures_since(db *d, const char *key, int64_t since, int64_t *oldest);
 void store_login_clear(db *d, const char *key);
+/* The time of key's newest attempt before the caller's own (the one with the
+ * greatest id), at or before now; DB_OK with *at 0 when there is none. */
+int store_login_newest(db *d, const char *key, int64_t now, int64_t *at);
 /* Forgets failures older than before (they no longer count for throttling). */
 void store_login_purge(db *d, int64_t before);
 #endif

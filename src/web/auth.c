@@ -205,53 +205,142 @@ void auth_identify(req *r, resp *w)
     }
 }
 
-/* Returns minutes until key is below its limit again, or 0 when not throttled. */
-static int throttled_minutes(db *d, const char *key, int limit, int64_t now)
+/* Returns minutes until key is below limit failures within window seconds
+ * again, or 0 when not throttled (n counts this attempt too: recorded first). */
+static int throttled_minutes_in(db *d, const char *key, int limit, int64_t window, int64_t now)
 {
     int64_t oldest = 0;
-    int n = store_login_failures_since(d, key, now - THROTTLE_WINDOW, &oldest);
-    if (n <= limit) return 0;           /* n counts this attempt too (recorded first) */
-    int64_t wait = oldest + THROTTLE_WINDOW - now;
+    int n = store_login_failures_since(d, key, now - window, &oldest);
+    if (n <= limit) return 0;
+    int64_t wait = oldest + window - now;
     return (int)(wait / 60) + 1;
+}
+
+static int throttled_minutes(db *d, const char *key, int limit, int64_t now)
+{
+    return throttled_minutes_in(d, key, limit, THROTTLE_WINDOW, now);
+}
+
+/* Exponential delay for one account from one address (unknown devices): after
+ * limit failures, each further attempt waits 1, 2, 4 ... minutes (at most 15)
+ * after the newest failure. Minutes to wait, or 0. */
+static int delay_minutes(db *d, const char *key, int limit, int64_t now)
+{
+    int64_t oldest = 0, newest = 0;
+    int n = store_login_failures_since(d, key, now - THROTTLE_WINDOW, &oldest) - 1;   /* without this attempt */
+    if (n < limit || store_login_newest(d, key, now, &newest) != DB_OK) return 0;
+    int shift = n - limit < 4 ? n - limit : 4;
+    int64_t wait = newest + 60 * ((int64_t)1 << shift) - now;
+    return wait > 0 ? (int)((wait + 59) / 60) : 0;
+}
+
+/* ---------- device cookies (OWASP "slow brute force" defence) ---------- */
+
+#define DEVICE_COOKIE "cchc_device"
+
+/* A device token for user_id: the id, 8 random bytes and their HMAC (16 bytes)
+ * under the deployment's key, base64url. False when the key is unavailable. */
+static bool device_make(req *r, int64_t user_id, char out[64])
+{
+    unsigned char key[crypto_auth_KEYBYTES], raw[3 + 8 + 8 + 16], mac[crypto_auth_BYTES];
+    if (!precsrf_key(r, key)) return false;
+    memcpy(raw, "dev", 3);                                   /* domain separation from pre-login tokens */
+    for (int i = 0; i < 8; i++) raw[3 + i] = (unsigned char)((uint64_t)user_id >> (8 * i));
+    randombytes_buf(raw + 11, 8);
+    crypto_auth(mac, raw, 19, key);
+    memcpy(raw + 19, mac, 16);
+    sodium_bin2base64(out, 64, raw + 3, sizeof raw - 3, sodium_base64_VARIANT_URLSAFE_NO_PADDING);
+    return true;
+}
+
+/* The device of the request when its cookie was issued to user_id by this
+ * deployment: its throttling key ("d:" + the token) in key_out. */
+static bool device_known(req *r, int64_t user_id, char key_out[96])
+{
+    const char *tok = req_cookie(r, DEVICE_COOKIE);
+    unsigned char key[crypto_auth_KEYBYTES], raw[3 + 32], mac[crypto_auth_BYTES];
+    size_t len = 0;
+    if (!tok || strlen(tok) > 60 ||
+        sodium_base642bin(raw + 3, 32, tok, strlen(tok), NULL, &len, NULL, sodium_base64_VARIANT_URLSAFE_NO_PADDING) != 0 ||
+        len != 32 || !precsrf_key(r, key))
+        return false;
+    memcpy(raw, "dev", 3);
+    crypto_auth(mac, raw, 19, key);
+    if (sodium_memcmp(mac, raw + 19, 16) != 0) return false;
+    uint64_t id = 0;
+    for (int i = 0; i < 8; i++) id |= (uint64_t)raw[3 + i] << (8 * i);
+    if ((int64_t)id != user_id) return false;
+    snprintf(key_out, 96, "d:%s", tok);
+    return true;
+}
+
+/* Records that a throttled attempt was refused, audited at most once a minute per account. */
+static void note_throttled(req *r, const char *username, int64_t now)
+{
+    char since[32];
+    time_t t = (time_t)now - 60;
+    struct tm tm;
+    gmtime_r(&t, &tm);
+    strftime(since, sizeof since, "%Y-%m-%dT%H:%M:%SZ", &tm);
+    if (store_audit_count_since(r->db, "login_throttled", username, since) == 0)
+        store_audit(r->db, 0, username, "login_throttled", "user", 0, NULL, NULL);
+}
+
+/* The throttle of a login attempt, recorded before it is checked (so parallel
+ * attempts cannot all pass): on a device the user logged in from before, only
+ * that device's own failures count; otherwise the attempt counts per account
+ * and address (exponential delay), per address (all accounts), and per account
+ * over an hour (across all addresses). ids get the recorded attempts; 0 or the
+ * minutes to wait. */
+static int login_throttle(req *r, const char *username, int64_t user_id, int64_t now, int64_t ids[3])
+{
+    char dkey[96], akey[160], ipkey[96], ukey[96];
+    ids[0] = ids[1] = ids[2] = 0;
+    if (user_id > 0 && device_known(r, user_id, dkey)) {
+        ids[0] = store_login_failure(r->db, dkey, now);
+        int w = throttled_minutes(r->db, dkey, r->cfg->login_max_failures, now);
+        return w ? w : ids[0] > 0 ? 0 : 1;
+    }
+    snprintf(akey, sizeof akey, "ua:%s|%s", username, r->client_ip);
+    snprintf(ipkey, sizeof ipkey, "ip:%s", r->client_ip);
+    snprintf(ukey, sizeof ukey, "u:%s", username);
+    ids[0] = store_login_failure(r->db, akey, now);
+    ids[1] = store_login_failure(r->db, ipkey, now);
+    ids[2] = store_login_failure(r->db, ukey, now);
+    if (ids[0] <= 0 || ids[1] <= 0 || ids[2] <= 0) return 1;      /* an attempt that could not be recorded is refused */
+    int wa = delay_minutes(r->db, akey, r->cfg->login_max_failures, now);
+    int wi = throttled_minutes(r->db, ipkey, r->cfg->login_ip_failures, now);
+    int wu = throttled_minutes_in(r->db, ukey, r->cfg->login_account_hourly, 3600, now);
+    int w = wa > wi ? wa : wi;
+    return w > wu ? w : wu;
 }
 
 login_result auth_login(req *r, resp *w, const char *username, const char *password, int *retry_minutes)
 {
-    char ukey[96], ipkey[96];
-    snprintf(ukey, sizeof ukey, "u:%s", username);
-    snprintf(ipkey, sizeof ipkey, "ip:%s", r->client_ip);
     int64_t now = db_now();
-    /* The attempt is recorded before it is checked, so parallel attempts cannot
-     * all pass the limit; a successful login forgets it again. */
-    store_login_purge(r->db, now - THROTTLE_WINDOW);     /* only the window counts: keeps the table small */
-    int64_t ufail = store_login_failure(r->db, ukey, now), ifail = store_login_failure(r->db, ipkey, now);
-    int wu = throttled_minutes(r->db, ukey, r->cfg->login_max_failures, now);
-    int wi = throttled_minutes(r->db, ipkey, r->cfg->login_ip_failures, now);
-    if (wu || wi || ufail <= 0 || ifail <= 0) {         /* an attempt that could not be recorded is refused */
-        *retry_minutes = wu > wi ? wu : wi > 0 ? wi : 1;
-        /* A refused attempt leaves no row, and is audited at most once a minute
-         * per account: a flood grows neither table. */
-        store_login_forget(r->db, ufail);
-        store_login_forget(r->db, ifail);
-        char since[32];
-        time_t t = (time_t)now - 60;
-        struct tm tm;
-        gmtime_r(&t, &tm);
-        strftime(since, sizeof since, "%Y-%m-%dT%H:%M:%SZ", &tm);
-        if (store_audit_count_since(r->db, "login_throttled", username, since) == 0)
-            store_audit(r->db, 0, username, "login_throttled", "user", 0, NULL, NULL);
-        return LOGIN_THROTTLED;
-    }
+    store_login_purge(r->db, now - 3600);               /* only the windows count: keeps the table small */
     user_row row;
     bool found = store_user_by_name(r->db, username, &row);
+    int64_t ids[3];
+    int wait = login_throttle(r, username, found ? row.id : 0, now, ids);
+    if (wait) {
+        *retry_minutes = wait;
+        /* A refused attempt leaves no row: a flood grows neither table. */
+        for (int i = 0; i < 3; i++) store_login_forget(r->db, ids[i]);
+        note_throttled(r, username, now);
+        return LOGIN_THROTTLED;
+    }
     bool ok = auth_verify_password(found ? row.password_hash : dummy_hash, password) && found && row.active;
     if (!ok) {
         store_audit(r->db, found ? row.id : 0, username, "login_failed", "user", found ? row.id : 0, NULL, NULL);
         return LOGIN_BAD_CREDENTIALS;
     }
-    store_login_clear(r->db, ukey);
-    store_login_forget(r->db, ufail);
-    store_login_forget(r->db, ifail);
+    for (int i = 0; i < 3; i++) store_login_forget(r->db, ids[i]);   /* this attempt was no failure */
+    char akey[160];
+    snprintf(akey, sizeof akey, "ua:%s|%s", username, r->client_ip);
+    store_login_clear(r->db, akey);
+    char device[64];
+    if (device_make(r, row.id, device)) set_cookie(r, w, DEVICE_COOKIE, device, 365 * 24 * 3600);
     store_session_purge(r->db, now, (int64_t)r->cfg->session_idle_minutes * 60, (int64_t)r->cfg->session_max_hours * 3600);
     char token[64], hash[65], csrf[64];
     auth_random_token(token);

@@ -95,6 +95,7 @@ harness *h_start_opts(const h_options *o)
         if (o->max_url) h->cfg.max_url = o->max_url;
         if (o->login_max_failures) h->cfg.login_max_failures = o->login_max_failures;
         if (o->login_ip_failures) h->cfg.login_ip_failures = o->login_ip_failures;
+        if (o->login_account_hourly) h->cfg.login_account_hourly = o->login_account_hourly;
         if (o->trusted_proxies) snprintf(h->cfg.trusted_proxies, sizeof h->cfg.trusted_proxies, "%s", o->trusted_proxies);
         if (o->threads) h->cfg.threads = o->threads;
     }

@@ -39,6 +39,7 @@ typedef struct {
     int login_max_failures;   /* 0: the default */
     int threads;              /* 0: the default (one per core) */
     int login_ip_failures;    /* 0: the default */
+    int login_account_hourly; /* 0: the default */
     const char *trusted_proxies;   /* NULL: none */
 } h_options;
 
