@@ -4,14 +4,26 @@
 #include "store/store_calendar.h"
 #include <pthread.h>
 #include <stdatomic.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 
-/* A calendar that has been replaced; kept reachable until exit. */
+/* A calendar that has been replaced, freed once no reader can still hold it. */
 typedef struct retired {
     cal_calendar *cal;
+    uint64_t epoch;                   /* g_epoch when it was replaced */
     struct retired *next;
 } retired;
+
+/* Epoch-based reclamation. A reader (one request) marks its thread's slot with
+ * the epoch it began in; a replaced calendar is freed once every reader still
+ * marked began after it was replaced: such a reader loaded the new pointer. */
+#define READER_SLOTS 1024
+static _Atomic uint64_t g_epoch = 1;
+static _Atomic uint64_t g_reader[READER_SLOTS];   /* 0: not reading */
+static atomic_int g_nslots;
+static _Thread_local int t_slot = -1;
+static atomic_int g_nretired;
 
 static _Atomic(cal_calendar *) g_current;
 static pthread_mutex_t g_reload_lock = PTHREAD_MUTEX_INITIALIZER;
@@ -19,6 +31,46 @@ static retired *g_retired;            /* guarded by g_reload_lock */
 /* The stamp of the edits the current calendar was built from; guarded by
  * g_reload_lock, read without it (a torn read only causes one more reload). */
 static _Atomic int64_t g_last_edit = -1, g_confirmed_years = -1;
+
+void cal_read_begin(void)
+{
+    if (t_slot < 0) t_slot = atomic_fetch_add(&g_nslots, 1);
+    if (t_slot >= READER_SLOTS) return;         /* no slot: such a thread's calendars are never freed under it */
+    atomic_store(&g_reader[t_slot], atomic_load(&g_epoch));
+}
+
+void cal_read_end(void)
+{
+    if (t_slot >= 0 && t_slot < READER_SLOTS) atomic_store(&g_reader[t_slot], 0);
+}
+
+/* True when a thread without a slot may be reading: then nothing is freed. */
+static bool untracked_readers(void) { return atomic_load(&g_nslots) > READER_SLOTS; }
+
+/* Frees the replaced calendars no reader can hold; caller holds g_reload_lock. */
+static void reclaim(void)
+{
+    if (untracked_readers()) return;
+    uint64_t oldest = UINT64_MAX;
+    int n = atomic_load(&g_nslots);
+    for (int i = 0; i < n && i < READER_SLOTS; i++) {
+        uint64_t e = atomic_load(&g_reader[i]);
+        if (e && e < oldest) oldest = e;
+    }
+    for (retired **p = &g_retired; *p;) {
+        retired *r = *p;
+        if (r->epoch <= oldest) {         /* every active reader began after the swap */
+            *p = r->next;
+            cal_free(r->cal);
+            free(r);
+            atomic_fetch_sub(&g_nretired, 1);
+        } else {
+            p = &r->next;
+        }
+    }
+}
+
+int cal_current_retained(void) { return atomic_load(&g_nretired); }
 
 const cal_calendar *cal_current(void)
 {
@@ -29,14 +81,20 @@ const cal_calendar *cal_current(void)
 /* Publishes cal and keeps the one it replaces; caller holds g_reload_lock. */
 static void publish(cal_calendar *cal)
 {
-    cal_calendar *old = atomic_exchange_explicit(&g_current, cal, memory_order_acq_rel);
+    cal_calendar *old = atomic_exchange(&g_current, cal);
+    uint64_t epoch = atomic_fetch_add(&g_epoch, 1);   /* readers from now on see cal */
     db_note_change();                 /* after the swap: cached pages show due states of the old calendar */
-    if (!old) return;
-    retired *r = malloc(sizeof *r);
-    if (!r) return;                    /* out of memory: let the old calendar leak */
-    r->cal = old;
-    r->next = g_retired;
-    g_retired = r;
+    if (old) {
+        retired *r = malloc(sizeof *r);
+        if (r) {                       /* out of memory: let the old calendar leak */
+            r->cal = old;
+            r->epoch = epoch + 1;      /* a reader marked with epoch or below may hold old */
+            r->next = g_retired;
+            g_retired = r;
+            atomic_fetch_add(&g_nretired, 1);
+        }
+    }
+    reclaim();
 }
 
 static bool reload_from(db *d)

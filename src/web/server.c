@@ -250,8 +250,10 @@ static enum MHD_Result respond(server *s, conn_state *st, struct MHD_Connection 
     /* The database server unreachable (restarting, failing over): 503 with a
      * message, before or after the handler; db_lost reconnects when it can. */
     if (!db_lost(d)) {
+        cal_read_begin();                /* the calendar this request uses stays until cal_read_end */
         if (d) cal_current_refresh(d);   /* calendar edits made by another instance */
         dispatch(s, st, &r, &w);
+        cal_read_end();
     }
     if (db_lost(d)) db_unavailable(&r, &w);
     if (in_read) db_read_end(d);
