@@ -308,11 +308,17 @@ int engine_task_index(db *d, int64_t task_id, const char *folded)
     return d->eng->task_index(d, task_id, folded);
 }
 
-int64_t db_now(void) { return (int64_t)time(NULL); }
+static _Atomic int64_t test_clock_offset;      /* seconds added to the real clock (test builds) */
+
+#ifdef CCHC_TEST_HOOKS
+void db_test_advance_clock(int64_t seconds) { atomic_fetch_add(&test_clock_offset, seconds); }
+#endif
+
+int64_t db_now(void) { return (int64_t)time(NULL) + atomic_load(&test_clock_offset); }
 
 void db_now_iso(char out[32])
 {
-    time_t t = time(NULL);
+    time_t t = (time_t)db_now();
     struct tm tm;
     gmtime_r(&t, &tm);
     strftime(out, 32, "%Y-%m-%dT%H:%M:%SZ", &tm);

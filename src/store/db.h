@@ -118,6 +118,8 @@ void db_test_fail_commits(int n);
 void db_test_group_size(int n);
 /* Test builds (SQLite): how many writes the last group held. */
 int db_test_last_group(void);
+/* Test builds: moves db_now (and db_now_iso) forward by seconds, for expiry tests. */
+void db_test_advance_clock(int64_t seconds);
 #endif
 
 /* Copies the live database into dest_path: SQLite's online backup API, or

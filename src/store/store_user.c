@@ -186,7 +186,7 @@ int64_t store_token_add(db *d, int64_t user_id, const char *name, const char *to
 bool store_token_lookup(db *d, const char *token_hash, user_row *u, int64_t *token_id, bool *stale)
 {
     char cutoff[32];
-    time_t t = time(NULL) - 60;
+    time_t t = (time_t)db_now() - 60;
     struct tm tm;
     gmtime_r(&t, &tm);
     strftime(cutoff, sizeof cutoff, "%Y-%m-%dT%H:%M:%SZ", &tm);
