@@ -36,6 +36,7 @@ static const char USAGE[] =
     "  user      passwd NAME --password-stdin | list\n"
     "  backup    FILE [--data DIR]                     online copy of the database (pg_dump -Fc on PostgreSQL)\n"
     "  migrate   --from FILE|URL --to URL              copy a database into an empty one, verified\n"
+    "  restore   FILE [--force]                        restore a backup (refuses a database with data)\n"
     "\n"
     "Global options:\n"
     "  --config FILE   INI configuration (default: cchc.conf if present)\n"
@@ -301,6 +302,37 @@ int cli_backup(config *cfg, int argc, char **argv)
     return rc == DB_OK ? 0 : 1;
 }
 
+int cli_restore(config *cfg, int argc, char **argv)
+{
+    bool force = false;
+    const char *file = NULL;
+    for (int i = 1; i < argc; i++) {
+        if (!strcmp(argv[i], "--force")) force = true;
+        else if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) file = NULL, argc = 0;
+        else if (!file && argv[i][0] != '-') file = argv[i];
+        else { fprintf(stderr, "cchc restore: unexpected argument '%s'\n", argv[i]); return 2; }
+    }
+    if (!file) {
+        printf("Usage: cchc restore FILE [--force] [--data DIR] [--db URL]\n"
+               "Restores a backup made by cchc backup into the configured database. A database that\n"
+               "already holds data is refused unless --force (stop the servers first).\n");
+        return argc == 0 ? 0 : 2;
+    }
+    if (mkdir(cfg->data_dir, 0700) != 0 && errno != EEXIST) {
+        fprintf(stderr, "cchc restore: cannot create %s: %s\n", cfg->data_dir, strerror(errno));
+        return 1;
+    }
+    char location[600], err[512];
+    config_db_location(cfg, location, sizeof location);
+    int rc = db_restore(location, file, force, err, sizeof err);
+    if (rc != DB_OK) { fprintf(stderr, "cchc restore: %s\n", err); return 1; }
+    db *d = cli_open_db(cfg);                   /* migrates a backup from an older cchc */
+    if (!d) return 1;
+    db_close(d);
+    printf("restored %s into %s\n", file, location);
+    return 0;
+}
+
 int main(int argc, char **argv)
 {
     setlocale(LC_ALL, "");
@@ -346,6 +378,7 @@ int main(int argc, char **argv)
     if (!strcmp(cmd, "user")) return cli_user(&cfg, argc, argv);
     if (!strcmp(cmd, "backup")) return cli_backup(&cfg, argc, argv);
     if (!strcmp(cmd, "migrate")) return cli_migrate(&cfg, argc, argv);
+    if (!strcmp(cmd, "restore")) return cli_restore(&cfg, argc, argv);
     fprintf(stderr, "cchc: unknown command '%s'\n\n%s", cmd, USAGE);
     return 2;
 }

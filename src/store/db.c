@@ -292,6 +292,12 @@ int db_txn(db *d, bool write, db_txn_fn fn, void *ctx)
     return rc;
 }
 
+int db_restore(const char *location, const char *backup_file, bool force, char *err, size_t errlen)
+{
+    return db_is_url(location) ? db_pg_restore(location, backup_file, force, err, errlen)
+                               : db_sqlite_restore(location, backup_file, force, err, errlen);
+}
+
 int db_backup(db *d, const char *dest_path, char *err, size_t errlen)
 {
     return d->eng->backup(d, dest_path, err, errlen);

@@ -126,6 +126,11 @@ void db_test_advance_clock(int64_t seconds);
  * pg_dump's custom format on PostgreSQL. */
 int db_backup(db *d, const char *dest_path, char *err, size_t errlen);
 
+/* Restores a backup made by db_backup into the database at location (created
+ * when missing; the schema comes from the backup). Refuses a database that holds
+ * data unless force. DB_OK, DB_CONSTRAINT (refused, err says why) or DB_ERR. */
+int db_restore(const char *location, const char *backup_file, bool force, char *err, size_t errlen);
+
 /* Current time: seconds since the epoch, and an ISO "YYYY-MM-DDTHH:MM:SSZ" string. */
 int64_t db_now(void);
 void db_now_iso(char out[32]);

@@ -91,4 +91,7 @@ int db_apply_migrations(db *d, char *err, size_t errlen);
 /* Engine constructors: open a connection (without migrations); NULL with err. */
 db *db_sqlite_open(const char *path, bool read_only, char *err, size_t errlen);
 db *db_pg_open(const char *url, bool read_only, char *err, size_t errlen);
+/* Engine restores (see db_restore). */
+int db_sqlite_restore(const char *path, const char *backup_file, bool force, char *err, size_t errlen);
+int db_pg_restore(const char *url, const char *backup_file, bool force, char *err, size_t errlen);
 #endif

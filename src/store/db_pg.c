@@ -689,6 +689,21 @@ static int pg_after_migrations(db *d, char *err, size_t errlen)
     return 0;
 }
 
+/* Runs argv (pg_dump, pg_restore) and waits; 0 when it exited with 0. */
+static int run_tool(char *const argv[], char *err, size_t errlen)
+{
+    pid_t pid;
+    int rc = posix_spawnp(&pid, argv[0], NULL, NULL, argv, environ);
+    if (rc != 0) { snprintf(err, errlen, "cannot run %s (install postgresql-client): %s", argv[0], strerror(rc)); return -1; }
+    int status = 0;
+    while (waitpid(pid, &status, 0) < 0) { }
+    if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+        snprintf(err, errlen, "%s failed (exit %d)", argv[0], WIFEXITED(status) ? WEXITSTATUS(status) : -1);
+        return -1;
+    }
+    return 0;
+}
+
 /* Copies the database with pg_dump's custom format (restore with pg_restore). */
 static int pg_backup(db *d, const char *dest, char *err, size_t errlen)
 {
@@ -710,23 +725,33 @@ static int pg_backup(db *d, const char *dest, char *err, size_t errlen)
     }
     PQconninfoFree(opts);
     char *argv[] = {"pg_dump", "--format=custom", "--no-owner", "--file", (char *)dest, "--dbname", conninfo, NULL};
-    pid_t pid;
     mode_t old = umask(077);                /* the dump holds password, session and token hashes */
-    int rc = posix_spawnp(&pid, "pg_dump", NULL, NULL, argv, environ);
+    int rc = run_tool(argv, err, errlen);
     umask(old);
     free(conninfo);
-    if (rc != 0) {
-        snprintf(err, errlen, "cannot run pg_dump (install postgresql-client): %s", strerror(rc));
+    return rc == 0 ? DB_OK : DB_ERR;
+}
+
+int db_pg_restore(const char *url, const char *backup_file, bool force, char *err, size_t errlen)
+{
+    PGconn *c = PQconnectdb(url);
+    if (PQstatus(c) != CONNECTION_OK) {
+        snprintf(err, errlen, "cannot connect to PostgreSQL: %s", PQerrorMessage(c));
+        for (char *p = err; *p; p++) if (*p == '\n') *p = ' ';
+        PQfinish(c);
         return DB_ERR;
     }
-    int status = 0;
-    while (waitpid(pid, &status, 0) < 0) { }
-    if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
-        snprintf(err, errlen, "pg_dump failed (exit %d); run it by hand: pg_dump -Fc -f %s DBURL",
-                 WIFEXITED(status) ? WEXITSTATUS(status) : -1, dest);
-        return DB_ERR;
+    PGresult *res = PQexec(c, "SELECT 1 FROM information_schema.tables WHERE table_schema = current_schema() AND table_name = 'schema_version'");
+    bool has_schema = PQresultStatus(res) == PGRES_TUPLES_OK && PQntuples(res) > 0;
+    PQclear(res);
+    PQfinish(c);
+    if (has_schema && !force) {
+        snprintf(err, errlen, "the database already holds cchc tables; restoring would overwrite them (add --force, with the servers stopped)");
+        return DB_CONSTRAINT;
     }
-    return DB_OK;
+    char *argv[] = {"pg_restore", "--no-owner", "--exit-on-error", "--single-transaction", "--dbname", (char *)url,
+                    has_schema ? "--clean" : (char *)backup_file, has_schema ? "--if-exists" : NULL, has_schema ? (char *)backup_file : NULL, NULL};
+    return run_tool(argv, err, errlen) == 0 ? DB_OK : DB_ERR;
 }
 
 /* ---------- engine.h: search, LIKE over the folded words (pg_trgm index) ---------- */

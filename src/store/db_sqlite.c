@@ -236,6 +236,51 @@ static int lite_backup(db *d, const char *dest_path, char *err, size_t errlen)
     return rc == SQLITE_DONE ? DB_OK : DB_ERR;
 }
 
+/* True when the SQLite file at path holds cchc data (a schema_version row). */
+static bool holds_data(const char *path)
+{
+    sqlite3 *h = NULL;
+    bool yes = false;
+    if (sqlite3_open_v2(path, &h, SQLITE_OPEN_READONLY, NULL) == SQLITE_OK) {
+        sqlite3_stmt *st = NULL;
+        yes = sqlite3_prepare_v2(h, "SELECT 1 FROM schema_version LIMIT 1", -1, &st, NULL) == SQLITE_OK &&
+              sqlite3_step(st) == SQLITE_ROW;
+        sqlite3_finalize(st);
+    }
+    sqlite3_close(h);
+    return yes;
+}
+
+int db_sqlite_restore(const char *path, const char *backup_file, bool force, char *err, size_t errlen)
+{
+    if (!holds_data(backup_file)) {
+        snprintf(err, errlen, "%s is not a cchc SQLite backup", backup_file);
+        return DB_ERR;
+    }
+    if (!force && access(path, F_OK) == 0 && holds_data(path)) {
+        snprintf(err, errlen, "%s already holds a database; restoring would overwrite it (add --force, with the server stopped)", path);
+        return DB_CONSTRAINT;
+    }
+    sqlite3 *src = NULL, *dst = NULL;
+    int rc = sqlite3_open_v2(backup_file, &src, SQLITE_OPEN_READONLY, NULL);
+    if (rc == SQLITE_OK) rc = sqlite3_open_v2(path, &dst, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL);
+    if (rc == SQLITE_OK) chmod(path, 0600);
+    sqlite3_backup *b = rc == SQLITE_OK ? sqlite3_backup_init(dst, "main", src, "main") : NULL;
+    rc = SQLITE_ERROR;
+    if (b) {
+        do {
+            rc = sqlite3_backup_step(b, 256);
+            if (rc == SQLITE_BUSY || rc == SQLITE_LOCKED) sqlite3_sleep(20);
+        } while (rc == SQLITE_OK || rc == SQLITE_BUSY || rc == SQLITE_LOCKED);
+        sqlite3_backup_finish(b);
+    }
+    if (rc != SQLITE_DONE) snprintf(err, errlen, "restore failed: %s", dst ? sqlite3_errmsg(dst) : "cannot open");
+    else sqlite3_exec(dst, "PRAGMA journal_mode=WAL", NULL, NULL, NULL);
+    sqlite3_close(src);
+    sqlite3_close(dst);
+    return rc == SQLITE_DONE ? DB_OK : DB_ERR;
+}
+
 /* ---------- engine.h: full-text search through FTS5 ---------- */
 
 static int lite_task_index(db *d, int64_t task_id, const char *folded)
