@@ -222,7 +222,7 @@ static int throttled_minutes(db *d, const char *key, int limit, int64_t now)
 }
 
 /* Exponential delay for one account from one address (unknown devices): after
- * limit failures, each further attempt waits 1, 2, 4 ... minutes (at most 15)
+ * limit failures, each further attempt waits 1, 2, 4, 8, then 16 minutes
  * after the newest failure. Minutes to wait, or 0. */
 static int delay_minutes(db *d, const char *key, int limit, int64_t now)
 {
