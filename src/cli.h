@@ -10,6 +10,7 @@ int cli_import(config *cfg, int argc, char **argv);     /* cli_import.c */
 int cli_user(config *cfg, int argc, char **argv);
 int cli_backup(config *cfg, int argc, char **argv);
 int cli_restore(config *cfg, int argc, char **argv);
+int cli_audit(config *cfg, int argc, char **argv);
 int cli_calendar(int argc, char **argv);                /* cli_calendar.c */
 int cli_migrate(config *cfg, int argc, char **argv);    /* cli_migrate.c */
 

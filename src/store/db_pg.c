@@ -92,6 +92,7 @@ static const char *const migrations[] = {
     "src/store/sql/005_login_attempts.sql",
     "src/store/sql/006_task_search.sql src/store/sql/006_pg_trgm.sql",
     "src/store/sql/007_server_secrets.sql",
+    "src/store/sql/008_audit_chain.sql",
     NULL,
 };
 

@@ -3,7 +3,8 @@
 /* The append-only audit trail. */
 #include "store/db.h"
 
-/* Appends one entry; before/after are JSON texts or NULL. DB_OK or an error. */
+/* Appends one entry to the hash chain (in a write transaction of its own, or
+ * the caller's); before/after are JSON texts or NULL. DB_OK or an error. */
 int store_audit(db *d, int64_t user_id, const char *username, const char *action,
                 const char *entity, int64_t entity_id, const char *before, const char *after);
 
@@ -15,6 +16,10 @@ typedef struct {
 typedef void (*audit_fn)(const audit_row *a, void *ctx);
 /* Calls fn for each entry about entity/entity_id, oldest first. */
 int store_audit_list(db *d, const char *entity, int64_t entity_id, audit_fn fn, void *ctx);
+/* Walks the chain from its first hashed entry: *checked gets how many entries
+ * verified, *broken_id the first entry that was edited, deleted before, or moved
+ * (0 when the chain is intact), head the newest hash. DB_OK or an error. */
+int store_audit_verify(db *d, int64_t *checked, int64_t *broken_id, char head[65]);
 /* Counts entries with the given action (for tests and the admin page). */
 int store_audit_count(db *d, const char *action);
 /* Counts entries with action about username at or after since_iso (ISO timestamp). */

@@ -1,5 +1,6 @@
 /* Fresh databases for tests on either engine (see testdb.h). */
 #include "testdb.h"
+#include "store/db.h"
 #include <libpq-fe.h>
 #include <stdarg.h>
 #include <sys/wait.h>
@@ -76,4 +77,21 @@ int sh_capture(char *out, size_t n, const char *fmt, ...)
     out[len] = '\0';
     int st = pclose(p);
     return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+}
+
+struct db *test_db_fixture(char dir[64], char path[600])
+{
+    char err[256];
+    if (!mkdtemp(dir) || !test_db_new(dir, path, 600)) return NULL;
+    db *d = db_open(path, err, sizeof err);
+    if (!d) fprintf(stderr, "testdb: %s\n", err);
+    return d;
+}
+
+void test_db_discard(struct db *d, const char *dir, const char *path)
+{
+    char out[256];
+    db_close(d);
+    test_db_drop(path);
+    sh_capture(out, sizeof out, "rm -rf %s", dir);
 }

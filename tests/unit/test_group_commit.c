@@ -24,10 +24,7 @@ static int setup(void **state)
     fixture *f = calloc(1, sizeof *f);
     if (!f) return -1;
     snprintf(f->dir, sizeof f->dir, "/tmp/cchc-group-XXXXXX");
-    if (!mkdtemp(f->dir) || !test_db_new(f->dir, f->path, sizeof f->path)) return -1;
-    char err[256];
-    f->d = db_open(f->path, err, sizeof err);
-    if (!f->d) { fprintf(stderr, "%s\n", err); return -1; }
+    if (!(f->d = test_db_fixture(f->dir, f->path))) return -1;
     *state = f;
     return 0;
 }
@@ -35,14 +32,11 @@ static int setup(void **state)
 static int teardown(void **state)
 {
     fixture *f = *state;
-    db_close(f->d);
     db_test_group_size(0);
     db_test_fail_commits(0);
-    test_db_drop(f->path);
-    char cmd[128];
-    snprintf(cmd, sizeof cmd, "rm -rf %s", f->dir);
+    test_db_discard(f->d, f->dir, f->path);
     free(f);
-    return system(cmd) == 0 ? 0 : -1;
+    return 0;
 }
 
 /* Inserts the years of a zero-terminated list into calendar_confirmed_years. */
