@@ -72,6 +72,34 @@ static void progress_table(buf *b, int64_t plan, const char *title, const char *
     html_lit(b, "</tbody></table></div>");
 }
 
+#define DASHBOARD_UNITS 30       /* lead units shown unless ?units=all: a city plan has hundreds */
+
+/* Most overdue first, then most tasks: the units the Office follows up first. */
+static int by_attention(const void *a, const void *b)
+{
+    const progress_row *x = a, *y = b;
+    if (x->overdue != y->overdue) return y->overdue - x->overdue;
+    if (x->total != y->total) return y->total - x->total;
+    return x->key < y->key ? -1 : x->key > y->key;
+}
+
+/* The lead-unit table: every unit with ?units=all, else the DASHBOARD_UNITS
+ * needing most attention, with a link to the rest. */
+static void unit_progress(req *r, buf *b, int64_t plan, progress_row *rows, int n)
+{
+    const char *all_q = req_query(r, "units");
+    bool all = all_q && strcmp(all_q, "all") == 0;
+    if (all || n <= DASHBOARD_UNITS) {
+        progress_table(b, plan, _("Tiến độ theo đơn vị chủ trì"), "unit", rows, n);
+        return;
+    }
+    qsort(rows, (size_t)n, sizeof *rows, by_attention);
+    char title[160];
+    snprintf(title, sizeof title, _("Tiến độ theo đơn vị chủ trì: %d đơn vị cần chú ý nhất"), DASHBOARD_UNITS);
+    progress_table(b, plan, title, "unit", rows, DASHBOARD_UNITS);
+    html_printf(b, "<p><a href=\"/?plan=%D&amp;units=all\">%s (%d)</a></p>", plan, _("Xem tất cả đơn vị"), n);
+}
+
 static void short_list(req *r, buf *b, int64_t plan, const char *title, const char *more_q, task_filter *f)
 {
     task_list l;
@@ -115,7 +143,7 @@ static bool dashboard_content(req *r, buf *b, void *ctx)
     if (store_plan_stats(r->db, plan, today, soon, &s) != DB_OK) { plan_stats_free(&s); return false; }
     status_cards(b, plan, &s);
     progress_table(b, plan, _("Tiến độ theo lĩnh vực"), "area", s.areas, s.nareas);
-    progress_table(b, plan, _("Tiến độ theo đơn vị chủ trì"), "unit", s.units, s.nunits);
+    unit_progress(r, b, plan, s.units, s.nunits);
     plan_stats_free(&s);
     task_filter f = {.plan_id = plan, .status = -1, .open_only = true, .due_before = today};
     short_list(r, b, plan, _("Nhiệm vụ quá hạn"), "overdue", &f);
