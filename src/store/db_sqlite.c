@@ -207,6 +207,21 @@ static void lite_idle(db *d)
         if (sqlite3_stmt_busy(l->cache[i].st)) sqlite3_reset(l->cache[i].st);
 }
 
+/* Copies the whole of src into dst with the online backup API, waiting out
+ * writers; SQLITE_DONE on success. */
+static int copy_database(sqlite3 *src, sqlite3 *dst)
+{
+    sqlite3_backup *b = sqlite3_backup_init(dst, "main", src, "main");
+    int rc = SQLITE_ERROR;
+    if (!b) return rc;
+    do {
+        rc = sqlite3_backup_step(b, 256);
+        if (rc == SQLITE_BUSY || rc == SQLITE_LOCKED) sqlite3_sleep(20);
+    } while (rc == SQLITE_OK || rc == SQLITE_BUSY || rc == SQLITE_LOCKED);
+    sqlite3_backup_finish(b);
+    return rc;
+}
+
 static int lite_backup(db *d, const char *dest_path, char *err, size_t errlen)
 {
     /* The copy holds password, session and token hashes: readable by the owner only. */
@@ -223,15 +238,7 @@ static int lite_backup(db *d, const char *dest_path, char *err, size_t errlen)
         sqlite3_close(dest);
         return DB_ERR;
     }
-    sqlite3_backup *b = sqlite3_backup_init(dest, "main", L(d)->h, "main");
-    int rc = SQLITE_ERROR;
-    if (b) {
-        do {
-            rc = sqlite3_backup_step(b, 256);
-            if (rc == SQLITE_BUSY || rc == SQLITE_LOCKED) sqlite3_sleep(20);
-        } while (rc == SQLITE_OK || rc == SQLITE_BUSY || rc == SQLITE_LOCKED);
-        sqlite3_backup_finish(b);
-    }
+    int rc = copy_database(L(d)->h, dest);
     if (rc != SQLITE_DONE) snprintf(err, errlen, "backup failed: %s", sqlite3_errmsg(dest));
     sqlite3_close(dest);
     return rc == SQLITE_DONE ? DB_OK : DB_ERR;
@@ -266,15 +273,7 @@ int db_sqlite_restore(const char *path, const char *backup_file, bool force, cha
     int rc = sqlite3_open_v2(backup_file, &src, SQLITE_OPEN_READONLY, NULL);
     if (rc == SQLITE_OK) rc = sqlite3_open_v2(path, &dst, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL);
     if (rc == SQLITE_OK) chmod(path, 0600);
-    sqlite3_backup *b = rc == SQLITE_OK ? sqlite3_backup_init(dst, "main", src, "main") : NULL;
-    rc = SQLITE_ERROR;
-    if (b) {
-        do {
-            rc = sqlite3_backup_step(b, 256);
-            if (rc == SQLITE_BUSY || rc == SQLITE_LOCKED) sqlite3_sleep(20);
-        } while (rc == SQLITE_OK || rc == SQLITE_BUSY || rc == SQLITE_LOCKED);
-        sqlite3_backup_finish(b);
-    }
+    rc = rc == SQLITE_OK ? copy_database(src, dst) : SQLITE_ERROR;
     if (rc != SQLITE_DONE) snprintf(err, errlen, "restore failed: %s", dst ? sqlite3_errmsg(dst) : "cannot open");
     else sqlite3_exec(dst, "PRAGMA journal_mode=WAL", NULL, NULL, NULL);
     sqlite3_close(src);

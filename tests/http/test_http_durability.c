@@ -19,21 +19,12 @@
 #include "support/harness.h"
 #include "support/testdb.h"
 
-static harness *H;
 
-static int setup(void **state)
-{
-    (void)state;
-    H = h_start();
-    return H ? 0 : -1;
-}
-
+/* The commit hook is off again whatever a test left. */
 static int teardown(void **state)
 {
-    (void)state;
     db_test_fail_commits(0);
-    h_stop(H);
-    return 0;
+    return h_shared_teardown(state);
 }
 
 static void update_path(int64_t task, char *out, size_t n)
@@ -46,11 +37,11 @@ static void update_path(int64_t task, char *out, size_t n)
  * when the login fails. */
 static client *ttra_client(uint16_t port, char token[64], char path[64])
 {
-    client *c = c_new(H);
+    client *c = c_new(h_shared);
     if (port) c_set_port(c, port);
     const char *csrf = c_login_api(c, H_USER_TTRA, H_PASSWORD);
     snprintf(token, 64, "%s", csrf ? csrf : "");
-    update_path(h_task_id(H, "KH2022", "9"), path, 64);
+    update_path(h_task_id(h_shared, "KH2022", "9"), path, 64);
     if (!csrf) { c_free(c); return NULL; }
     return c;
 }
@@ -65,10 +56,10 @@ static void test_failed_commit_answers_an_error(void **state)
     const response *r = c_post_json(c, "POST", path, "{\"status\":\"in_progress\",\"percent\":31,\"note\":\"commit fails\"}", token);
     assert_true(r->status >= 500);
     assert_null(strstr(r->body, "update_id"));
-    assert_int_equal(h_query_int(H, "SELECT COUNT(*) FROM task_updates WHERE note = ?", "commit fails"), 0);
+    assert_int_equal(h_query_int(h_shared, "SELECT COUNT(*) FROM task_updates WHERE note = ?", "commit fails"), 0);
     r = c_post_json(c, "POST", path, "{\"status\":\"in_progress\",\"percent\":32,\"note\":\"commit works\"}", token);
     assert_int_equal(r->status, 201);
-    assert_int_equal(h_query_int(H, "SELECT COUNT(*) FROM task_updates WHERE note = ?", "commit works"), 1);
+    assert_int_equal(h_query_int(h_shared, "SELECT COUNT(*) FROM task_updates WHERE note = ?", "commit works"), 1);
     c_free(c);
 }
 
@@ -105,7 +96,7 @@ static void crash_once(int kill_after_ms)
 {
     static load l;
     memset(&l, 0, sizeof l);
-    int pid = h_spawn_serve(H, &l.port);
+    int pid = h_spawn_serve(h_shared, &l.port);
     assert_true(pid > 0);
     pthread_t t[CLIENTS];
     for (int i = 0; i < CLIENTS; i++) assert_int_equal(pthread_create(&t[i], NULL, post_until_stopped, &l), 0);
@@ -118,13 +109,13 @@ static void crash_once(int kill_after_ms)
     for (int i = 0; i < CLIENTS; i++) pthread_join(t[i], NULL);
     int n = atomic_load(&l.nacked);
     assert_true(n > 0);                                              /* the load did run */
-    int restarted = h_spawn_serve(H, &l.port);                       /* recovery of the WAL */
+    int restarted = h_spawn_serve(h_shared, &l.port);                       /* recovery of the WAL */
     assert_true(restarted > 0);
     for (int i = 0; i < n && i < MAX_ACKED; i++)
-        if (h_query_int_i(H, "SELECT COUNT(*) FROM task_updates WHERE id = ?", l.acked[i]) != 1)
+        if (h_query_int_i(h_shared, "SELECT COUNT(*) FROM task_updates WHERE id = ?", l.acked[i]) != 1)
             fail_msg("acknowledged update %lld lost (kill after %d ms)", (long long)l.acked[i], kill_after_ms);
     if (!test_db_is_pg()) {
-        db *d = h_db(H);
+        db *d = h_db(h_shared);
         db_stmt *s = db_prepare(d, "PRAGMA integrity_check");
         assert_non_null(s);
         assert_int_equal(db_step(s), DB_ROW);
@@ -152,7 +143,7 @@ static void *cli_writes(void *arg)
     for (int i = 0; i < 6; i++) {
         if (sh_capture(out, sizeof out, "printf 'mat-khau-cli-2026\\n' | %s --config /dev/null user add cli_user_%d --role viewer "
                        "--password-stdin --data %s --db '%s' 2>&1", bin ? bin : "build/asan/cchc", i,
-                       h_data_dir(H), h_db_location(H)) != 0) {
+                       h_data_dir(h_shared), h_db_location(h_shared)) != 0) {
             fprintf(stderr, "cli: %s\n", out);
             (*failures)++;
         }
@@ -169,15 +160,15 @@ static void test_cli_and_server_write_at_once(void **state)
     char token[64], path[64];
     client *c = ttra_client(0, token, path);
     assert_non_null(c);
-    int64_t before = h_query_int(H, "SELECT COUNT(*) FROM task_updates WHERE note = ?", "alongside the CLI");
+    int64_t before = h_query_int(h_shared, "SELECT COUNT(*) FROM task_updates WHERE note = ?", "alongside the CLI");
     for (int i = 0; i < 40; i++) {
         const response *r = c_post_json(c, "POST", path, "{\"status\":\"in_progress\",\"percent\":50,\"note\":\"alongside the CLI\"}", token);
         assert_int_equal(r->status, 201);
     }
     pthread_join(cli, NULL);
     assert_int_equal(cli_failures, 0);
-    assert_int_equal(h_query_int(H, "SELECT COUNT(*) FROM task_updates WHERE note = ?", "alongside the CLI"), before + 40);
-    assert_int_equal(h_query_int(H, "SELECT COUNT(*) FROM users WHERE username LIKE ?", "cli_user_%"), 6);
+    assert_int_equal(h_query_int(h_shared, "SELECT COUNT(*) FROM task_updates WHERE note = ?", "alongside the CLI"), before + 40);
+    assert_int_equal(h_query_int(h_shared, "SELECT COUNT(*) FROM users WHERE username LIKE ?", "cli_user_%"), 6);
     c_free(c);
 }
 
@@ -188,5 +179,5 @@ int main(void)
         cmocka_unit_test(test_kill_during_writes_loses_no_acknowledged_update),
         cmocka_unit_test(test_cli_and_server_write_at_once),
     };
-    return cmocka_run_group_tests(tests, setup, teardown);
+    return cmocka_run_group_tests(tests, h_shared_setup, teardown);
 }

@@ -15,22 +15,6 @@
 #include "support/harness.h"
 #include "support/testdb.h"
 
-static harness *H;
-
-static int setup(void **state)
-{
-    (void)state;
-    H = h_start();
-    return H ? 0 : -1;
-}
-
-static int teardown(void **state)
-{
-    (void)state;
-    h_stop(H);
-    return 0;
-}
-
 /* POSTs the profile's password form as c; returns the response. */
 static const response *change_password(client *c, const char *current, const char *next)
 {
@@ -45,8 +29,8 @@ static const response *change_password(client *c, const char *current, const cha
 static void test_password_change_revokes_api_tokens(void **state)
 {
     (void)state;
-    assert_true(h_add_user(H, "doi_mat_khau", "viewer", NULL) > 0);
-    client *c = c_new_logged_in(H, "doi_mat_khau");
+    assert_true(h_add_user(h_shared, "doi_mat_khau", "viewer", NULL) > 0);
+    client *c = c_new_logged_in(h_shared, "doi_mat_khau");
     assert_non_null(c);
     const response *r = c_post_form_csrf(c, "/profile/tokens", "name=script");
     assert_int_equal(r->status, 200);
@@ -55,7 +39,7 @@ static void test_password_change_revokes_api_tokens(void **state)
     assert_non_null(code);
     code += strlen("id=\"new-token\">");
     snprintf(token, sizeof token, "%.*s", (int)strcspn(code, "<"), code);
-    client *script = c_new(H);
+    client *script = c_new(h_shared);
     c_set_bearer(script, token);
     assert_int_equal(c_get(script, "/api/v1/reports")->status, 200);          /* the token works */
     r = change_password(c, H_PASSWORD, "Mat-khau-moi-2026!");
@@ -64,7 +48,7 @@ static void test_password_change_revokes_api_tokens(void **state)
     r = c_get(c, "/profile?ok=password");
     assert_true(r_has(r, "mọi mã API đã bị thu hồi"));                       /* and says so */
     assert_int_equal(c_get(script, "/api/v1/reports")->status, 401);          /* no longer */
-    assert_int_equal(h_query_int(H, "SELECT COUNT(*) FROM api_tokens t JOIN users u ON u.id = t.user_id "
+    assert_int_equal(h_query_int(h_shared, "SELECT COUNT(*) FROM api_tokens t JOIN users u ON u.id = t.user_id "
                                     "WHERE u.username = ? AND t.revoked = 0", "doi_mat_khau"), 0);
     c_free(script);
     c_free(c);
@@ -73,17 +57,17 @@ static void test_password_change_revokes_api_tokens(void **state)
 static void test_current_password_check_is_throttled(void **state)
 {
     (void)state;
-    assert_true(h_add_user(H, "doan_mat_khau", "viewer", NULL) > 0);
-    client *c = c_new_logged_in(H, "doan_mat_khau");
+    assert_true(h_add_user(h_shared, "doan_mat_khau", "viewer", NULL) > 0);
+    client *c = c_new_logged_in(h_shared, "doan_mat_khau");
     assert_non_null(c);
-    int limit = h_config(H)->login_max_failures;
+    int limit = h_config(h_shared)->login_max_failures;
     for (int i = 0; i < limit; i++) assert_int_equal(change_password(c, "sai-mat-khau-hien-tai", "Mat-khau-moi-2026!")->status, 422);
     const response *r = change_password(c, "sai-mat-khau-hien-tai", "Mat-khau-moi-2026!");
     assert_int_equal(r->status, 429);
     assert_true(r_has(r, "thử lại sau"));
     r = change_password(c, H_PASSWORD, "Mat-khau-moi-2026!");                  /* even the right one waits */
     assert_int_equal(r->status, 429);
-    assert_int_equal(h_query_int(H, "SELECT COUNT(*) FROM audit WHERE action = ? AND username = 'doan_mat_khau'",
+    assert_int_equal(h_query_int(h_shared, "SELECT COUNT(*) FROM audit WHERE action = ? AND username = 'doan_mat_khau'",
                                  "password_change"), 0);
     c_free(c);
 }
@@ -107,9 +91,9 @@ static void test_safe_filename(void **state)
 static void test_upload_name_cleaned_and_original_audited(void **state)
 {
     (void)state;
-    client *c = c_new_logged_in(H, H_USER_TTRA);
+    client *c = c_new_logged_in(h_shared, H_USER_TTRA);
     assert_non_null(c);
-    int64_t task = h_task_id(H, "KH2022", "9");
+    int64_t task = h_task_id(h_shared, "KH2022", "9");
     size_t len;
     const char *pdf = test_pdf(&len);
     const char *sent = "hoa-don\xE2\x80\xAE" "fdp.exe.pdf";                /* U+202E would reverse how the rest displays */
@@ -123,9 +107,9 @@ static void test_upload_name_cleaned_and_original_audited(void **state)
         {.name = "files", .filename = sent, .data = pdf, .len = len, .content_type = "application/pdf"},
     };
     assert_int_equal(c_post_multipart(c, path, parts, 5, NULL)->status, 303);
-    assert_int_equal(h_query_int(H, "SELECT COUNT(*) FROM update_files WHERE filename = ?", "hoa-donfdp.exe.pdf"), 1);
-    assert_int_equal(h_query_int(H, "SELECT COUNT(*) FROM update_files WHERE filename = ?", sent), 0);
-    assert_int_equal(h_query_int(H, "SELECT COUNT(*) FROM audit WHERE action = 'file_renamed' AND before LIKE ?",
+    assert_int_equal(h_query_int(h_shared, "SELECT COUNT(*) FROM update_files WHERE filename = ?", "hoa-donfdp.exe.pdf"), 1);
+    assert_int_equal(h_query_int(h_shared, "SELECT COUNT(*) FROM update_files WHERE filename = ?", sent), 0);
+    assert_int_equal(h_query_int(h_shared, "SELECT COUNT(*) FROM audit WHERE action = 'file_renamed' AND before LIKE ?",
                                  "%hoa-don\xE2\x80\xAE" "fdp.exe.pdf%"), 1);   /* the name as sent, there only */
     c_free(c);
 }
@@ -135,18 +119,18 @@ static void test_data_files_are_private(void **state)
     (void)state;
     char path[600];
     struct stat st;
-    snprintf(path, sizeof path, "%s/files", h_data_dir(H));
+    snprintf(path, sizeof path, "%s/files", h_data_dir(h_shared));
     assert_int_equal(stat(path, &st), 0);                                     /* made by the upload test */
     assert_int_equal(st.st_mode & 0777, 0700);
     if (!test_db_is_pg()) {
-        snprintf(path, sizeof path, "%s/cchc.db", h_data_dir(H));
+        snprintf(path, sizeof path, "%s/cchc.db", h_data_dir(h_shared));
         assert_int_equal(stat(path, &st), 0);
         assert_int_equal(st.st_mode & 0077, 0);
     }
     char out[1200];
-    assert_int_equal(sh_capture(out, sizeof out, "find %s/files -type f -perm /077 | wc -l", h_data_dir(H)), 0);
+    assert_int_equal(sh_capture(out, sizeof out, "find %s/files -type f -perm /077 | wc -l", h_data_dir(h_shared)), 0);
     assert_int_equal(atoi(out), 0);
-    assert_int_equal(sh_capture(out, sizeof out, "find %s/files -type f | wc -l", h_data_dir(H)), 0);
+    assert_int_equal(sh_capture(out, sizeof out, "find %s/files -type f | wc -l", h_data_dir(h_shared)), 0);
     assert_true(atoi(out) >= 1);
 }
 
@@ -155,7 +139,7 @@ static void test_data_files_are_private(void **state)
 static void test_planted_prelogin_token_refused(void **state)
 {
     (void)state;
-    client *c = c_new(H);
+    client *c = c_new(h_shared);
     const char *planted = "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA";
     c_set_cookie(c, "cchc_csrf", planted);
     char form[256];
@@ -176,26 +160,26 @@ static void test_cross_site_posts_refused(void **state)
 {
     (void)state;
     char token[64], path[64], form[128], host_origin[80];
-    client *c = c_new(H);
+    client *c = c_new(h_shared);
     const char *csrf = c_login_api(c, H_USER_TTRA, H_PASSWORD);
     assert_non_null(csrf);
     snprintf(token, sizeof token, "%s", csrf);
-    snprintf(path, sizeof path, "/tasks/%lld/updates", (long long)h_task_id(H, "KH2022", "9"));
+    snprintf(path, sizeof path, "/tasks/%lld/updates", (long long)h_task_id(h_shared, "KH2022", "9"));
     snprintf(form, sizeof form, "status=in_progress&percent=30&note=x&csrf_token=%s", token);
-    snprintf(host_origin, sizeof host_origin, "Origin: http://127.0.0.1:%u", (unsigned)h_port(H));
+    snprintf(host_origin, sizeof host_origin, "Origin: http://127.0.0.1:%u", (unsigned)h_port(h_shared));
     const char *cross[] = {"Sec-Fetch-Site: cross-site", NULL};
     const char *evil[] = {"Origin: https://evil.example", NULL};
     const char *null_origin[] = {"Origin: null", NULL};
     const char *same[] = {"Sec-Fetch-Site: same-origin", host_origin, NULL};
     const char *ct = "application/x-www-form-urlencoded";
-    int64_t before = h_updates(H, h_task_id(H, "KH2022", "9"));
+    int64_t before = h_updates(h_shared, h_task_id(h_shared, "KH2022", "9"));
     assert_int_equal(c_request(c, "POST", path, ct, form, strlen(form), cross)->status, 403);
     assert_int_equal(c_request(c, "POST", path, ct, form, strlen(form), evil)->status, 403);
     assert_int_equal(c_request(c, "POST", path, ct, form, strlen(form), null_origin)->status, 403);
-    assert_int_equal(h_updates(H, h_task_id(H, "KH2022", "9")), before);
+    assert_int_equal(h_updates(h_shared, h_task_id(h_shared, "KH2022", "9")), before);
     assert_int_equal(c_request(c, "POST", path, ct, form, strlen(form), same)->status, 303);
     assert_int_equal(c_request(c, "POST", path, ct, form, strlen(form), NULL)->status, 303);     /* neither header */
-    assert_int_equal(h_updates(H, h_task_id(H, "KH2022", "9")), before + 2);
+    assert_int_equal(h_updates(h_shared, h_task_id(h_shared, "KH2022", "9")), before + 2);
     c_free(c);
 }
 
@@ -210,5 +194,5 @@ int main(void)
         cmocka_unit_test(test_planted_prelogin_token_refused),
         cmocka_unit_test(test_cross_site_posts_refused),
     };
-    return cmocka_run_group_tests(tests, setup, teardown);
+    return cmocka_run_group_tests(tests, h_shared_setup, h_shared_teardown);
 }

@@ -18,36 +18,20 @@
 
 #define MAX_ACKED 4000
 
-static harness *H;
-
 typedef struct {
     int64_t acked[MAX_ACKED];
     atomic_int nacked;
     atomic_bool stop;
 } load;
 
-static int setup(void **state)
-{
-    (void)state;
-    H = h_start();
-    return H ? 0 : -1;
-}
-
-static int teardown(void **state)
-{
-    (void)state;
-    h_stop(H);
-    return 0;
-}
-
 static void *post_updates(void *arg)
 {
     load *l = arg;
-    client *c = c_new(H);
+    client *c = c_new(h_shared);
     const char *csrf = c_login_api(c, H_USER_TTRA, H_PASSWORD);
     char token[64], path[64];
     snprintf(token, sizeof token, "%s", csrf ? csrf : "");
-    snprintf(path, sizeof path, "/api/v1/tasks/%lld/updates", (long long)h_task_id(H, "KH2022", "9"));
+    snprintf(path, sizeof path, "/api/v1/tasks/%lld/updates", (long long)h_task_id(h_shared, "KH2022", "9"));
     while (csrf && !atomic_load(&l->stop)) {
         const response *r = c_post_json(c, "POST", path, "{\"status\":\"in_progress\",\"percent\":33,\"note\":\"during the backup\"}", token);
         const char *id = r->status == 201 ? strstr(r->body, "\"update_id\":") : NULL;
@@ -87,7 +71,7 @@ static void test_backup_during_writes_then_restore(void **state)
     assert_non_null(mkdtemp(dir));
     snprintf(file, sizeof file, "%s/backup", dir);
     assert_int_equal(sh_capture(out, sizeof out, "%s --config /dev/null backup %s --data %s --db '%s' 2>&1", bin, file,
-                                h_data_dir(H), h_db_location(H)), 0);
+                                h_data_dir(h_shared), h_db_location(h_shared)), 0);
     atomic_store(&l.stop, true);
     for (int i = 0; i < 2; i++) pthread_join(t[i], NULL);
 
@@ -127,5 +111,5 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_backup_during_writes_then_restore),
     };
-    return cmocka_run_group_tests(tests, setup, teardown);
+    return cmocka_run_group_tests(tests, h_shared_setup, h_shared_teardown);
 }

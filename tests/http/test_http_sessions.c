@@ -9,22 +9,7 @@
 #include "store/db.h"
 #include "support/harness.h"
 
-static harness *H;
 static int64_t advanced;
-
-static int setup(void **state)
-{
-    (void)state;
-    H = h_start();
-    return H ? 0 : -1;
-}
-
-static int teardown(void **state)
-{
-    (void)state;
-    h_stop(H);
-    return 0;
-}
 
 static void advance(int64_t seconds)
 {
@@ -43,8 +28,8 @@ static int reset_clock(void **state)
 static void test_idle_expiry(void **state)
 {
     (void)state;
-    int idle = h_config(H)->session_idle_minutes;
-    client *c = c_new_logged_in(H, H_USER_TTRA);
+    int idle = h_config(h_shared)->session_idle_minutes;
+    client *c = c_new_logged_in(h_shared, H_USER_TTRA);
     assert_non_null(c);
     assert_int_equal(c_get(c, "/my")->status, 200);
     advance((int64_t)(idle - 1) * 60);
@@ -62,8 +47,8 @@ static void test_idle_expiry(void **state)
 static void test_absolute_expiry(void **state)
 {
     (void)state;
-    int max_hours = h_config(H)->session_max_hours;
-    client *c = c_new_logged_in(H, H_USER_TTRA);
+    int max_hours = h_config(h_shared)->session_max_hours;
+    client *c = c_new_logged_in(h_shared, H_USER_TTRA);
     assert_non_null(c);
     for (int h = 1; h < max_hours; h++) {                            /* active all day, every hour */
         advance(3600);
@@ -84,5 +69,5 @@ int main(void)
         cmocka_unit_test_teardown(test_idle_expiry, reset_clock),
         cmocka_unit_test_teardown(test_absolute_expiry, reset_clock),
     };
-    return cmocka_run_group_tests(tests, setup, teardown);
+    return cmocka_run_group_tests(tests, h_shared_setup, h_shared_teardown);
 }

@@ -71,6 +71,23 @@ static int add_user(db *d, const char *name, const char *full, const char *role_
 
 harness *h_start(void) { return h_start_opts(NULL); }
 
+harness *h_shared;
+
+int h_shared_setup(void **state)
+{
+    (void)state;
+    h_shared = h_start();
+    return h_shared ? 0 : -1;
+}
+
+int h_shared_teardown(void **state)
+{
+    (void)state;
+    h_stop(h_shared);
+    h_shared = NULL;
+    return 0;
+}
+
 harness *h_start_opts(const h_options *o)
 {
     signal(SIGPIPE, SIG_IGN);

@@ -50,6 +50,12 @@ harness *h_start(void);
 harness *h_start_opts(const h_options *o);
 void h_stop(harness *h);
 
+/* cmocka group fixtures for a test file that shares one default harness,
+ * kept in h_shared while the group runs. */
+extern harness *h_shared;
+int h_shared_setup(void **state);
+int h_shared_teardown(void **state);
+
 uint16_t h_port(const harness *h);
 const char *h_data_dir(const harness *h);
 /* The database location (DIR/cchc.db or a PostgreSQL URL): for --db and db_open. */

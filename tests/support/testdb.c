@@ -79,19 +79,40 @@ int sh_capture(char *out, size_t n, const char *fmt, ...)
     return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
 }
 
-struct db *test_db_fixture(char dir[64], char path[600])
+test_db_box *test_box_open(const char *name)
 {
+    test_db_box *b = calloc(1, sizeof *b);
     char err[256];
-    if (!mkdtemp(dir) || !test_db_new(dir, path, 600)) return NULL;
-    db *d = db_open(path, err, sizeof err);
-    if (!d) fprintf(stderr, "testdb: %s\n", err);
-    return d;
+    if (!b) return NULL;
+    snprintf(b->dir, sizeof b->dir, "/tmp/cchc-%.20s-XXXXXX", name);
+    if (!mkdtemp(b->dir) || !test_db_new(b->dir, b->path, sizeof b->path)) { free(b); return NULL; }
+    b->d = db_open(b->path, err, sizeof err);
+    if (!b->d) {
+        fprintf(stderr, "testdb: %s\n", err);
+        test_box_close(b);
+        return NULL;
+    }
+    return b;
 }
 
-void test_db_discard(struct db *d, const char *dir, const char *path)
+void test_box_close(test_db_box *b)
 {
+    if (!b) return;
     char out[256];
-    db_close(d);
-    test_db_drop(path);
-    sh_capture(out, sizeof out, "rm -rf %s", dir);
+    db_close(b->d);
+    test_db_drop(b->path);
+    sh_capture(out, sizeof out, "rm -rf %s", b->dir);
+    free(b);
+}
+
+int test_box_setup(void **state)
+{
+    *state = test_box_open("test");
+    return *state ? 0 : -1;
+}
+
+int test_box_teardown(void **state)
+{
+    test_box_close(*state);
+    return 0;
 }

@@ -18,11 +18,19 @@ char *test_db_new(const char *dir, char *out, size_t n);
 void test_db_drop(const char *location);
 /* The engine's name in test names: "sqlite" or "pg". */
 const char *test_db_engine(void);
-/* A fresh database for one test: makes the folder dir (a mkdtemp template of at
- * most 63 bytes, rewritten), a new database in path (600 bytes) and opens it.
- * NULL (with a message) on failure. test_db_discard closes, drops and removes all. */
-struct db *test_db_fixture(char dir[64], char path[600]);
-void test_db_discard(struct db *d, const char *dir, const char *path);
+/* A fresh database for one test, in a new folder /tmp/cchc-<name>-XXXXXX. */
+typedef struct {
+    char dir[64];
+    char path[600];          /* the database: dir/cchc.db or a PostgreSQL URL */
+    struct db *d;            /* open on it */
+} test_db_box;
+/* Makes and opens one (NULL, with a message, on failure); test_box_close closes,
+ * drops and removes it all. */
+test_db_box *test_box_open(const char *name);
+void test_box_close(test_db_box *b);
+/* The same as cmocka fixtures: a box named "test" in *state. */
+int test_box_setup(void **state);
+int test_box_teardown(void **state);
 /* Runs a shell command line (printf-style) and returns its exit status (-1 if it
  * did not exit), with its standard output in out (n bytes, NUL-terminated). */
 int sh_capture(char *out, size_t n, const char *fmt, ...) __attribute__((format(printf, 3, 4)));

@@ -14,32 +14,18 @@
 #include "store/store_audit.h"
 #include "support/testdb.h"
 
-typedef struct {
-    char dir[64];
-    char path[600];
-    db *d;
-} fixture;
+typedef test_db_box fixture;
 
+/* A fresh database with five chained entries. */
 static int setup(void **state)
 {
-    fixture *f = calloc(1, sizeof *f);
-    if (!f) return -1;
-    snprintf(f->dir, sizeof f->dir, "/tmp/cchc-audit-XXXXXX");
-    if (!(f->d = test_db_fixture(f->dir, f->path))) return -1;
+    if (test_box_setup(state) != 0) return -1;
+    fixture *f = *state;
     for (int i = 1; i <= 5; i++) {
         char after[64];
         snprintf(after, sizeof after, "{\"n\":%d}", i);
         if (store_audit(f->d, 0, "kiemtra", "test_entry", "task", i, i == 1 ? NULL : "{\"before\":true}", after) != DB_OK) return -1;
     }
-    *state = f;
-    return 0;
-}
-
-static int teardown(void **state)
-{
-    fixture *f = *state;
-    test_db_discard(f->d, f->dir, f->path);
-    free(f);
     return 0;
 }
 
@@ -119,10 +105,10 @@ static void test_swapped_entries_found(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test_setup_teardown(test_intact_chain_verifies, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_edited_entry_found, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_deleted_entry_found, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_swapped_entries_found, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_intact_chain_verifies, setup, test_box_teardown),
+        cmocka_unit_test_setup_teardown(test_edited_entry_found, setup, test_box_teardown),
+        cmocka_unit_test_setup_teardown(test_deleted_entry_found, setup, test_box_teardown),
+        cmocka_unit_test_setup_teardown(test_swapped_entries_found, setup, test_box_teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

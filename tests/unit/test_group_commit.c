@@ -13,30 +13,13 @@
 #include "store/db.h"
 #include "support/testdb.h"
 
-typedef struct {
-    char dir[64];
-    char path[600];
-    db *d;
-} fixture;
-
-static int setup(void **state)
-{
-    fixture *f = calloc(1, sizeof *f);
-    if (!f) return -1;
-    snprintf(f->dir, sizeof f->dir, "/tmp/cchc-group-XXXXXX");
-    if (!(f->d = test_db_fixture(f->dir, f->path))) return -1;
-    *state = f;
-    return 0;
-}
+typedef test_db_box fixture;
 
 static int teardown(void **state)
 {
-    fixture *f = *state;
     db_test_group_size(0);
     db_test_fail_commits(0);
-    test_db_discard(f->d, f->dir, f->path);
-    free(f);
-    return 0;
+    return test_box_teardown(state);
 }
 
 /* Inserts the years of a zero-terminated list into calendar_confirmed_years. */
@@ -135,9 +118,9 @@ static void test_group_sqlite_commit_failure_fails_the_whole_group(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test_setup_teardown(test_commit_failure_is_an_error_not_a_success, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_group_sqlite_failing_write_rolls_back_alone, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_group_sqlite_commit_failure_fails_the_whole_group, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_commit_failure_is_an_error_not_a_success, test_box_setup, teardown),
+        cmocka_unit_test_setup_teardown(test_group_sqlite_failing_write_rolls_back_alone, test_box_setup, teardown),
+        cmocka_unit_test_setup_teardown(test_group_sqlite_commit_failure_fails_the_whole_group, test_box_setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
