@@ -21,7 +21,7 @@ SUP_OBJ   := $(patsubst %.c,build/asan/%.o,$(TEST_SUPPORT))
 UNIT_BIN  := $(patsubst tests/unit/%.c,build/asan/tests/%,$(UNIT_SRC))
 HTTP_BIN  := $(patsubst tests/http/%.c,build/asan/tests/%,$(HTTP_SRC))
 
-.PHONY: all run test unit http browser bench bench-pg fuzz deps clean pot
+.PHONY: all run test unit http browser contract bench bench-pg fuzz deps clean pot
 all: build/cchc
 
 deps:
@@ -92,6 +92,10 @@ test:
 browser: build/cchc
 	@scripts/deps browser
 	@scripts/run-tests browser
+
+contract: build/cchc
+	@scripts/deps browser
+	@scripts/run-tests contract
 
 bench: build/cchc
 	@scripts/deps bench

@@ -6,6 +6,7 @@
 #include "store/store_user.h"
 #include <pthread.h>
 #include <sodium.h>
+#include "core/i18n.h"
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
@@ -395,4 +396,32 @@ int64_t auth_create_api_token(req *r, const char *name, char out[64])
     int64_t id = store_token_add(r->db, r->user.id, name, hash);
     if (id > 0) store_audit(r->db, r->user.id, r->user.username, "token_create", "api_token", id, NULL, NULL);
     return id;
+}
+
+/* auth_try_login: see auth.h. */
+int auth_try_login(req *r, resp *w, const char *username, const char *password, const char **msg,
+                     char *scratch, size_t n)
+{
+    if (!username || !password || !*username || !*password) {
+        *msg = _("Nhập tên đăng nhập và mật khẩu.");
+        return 422;
+    }
+    if (strlen(username) > AUTH_MAX_USERNAME || strlen(password) > AUTH_MAX_PASSWORD) {
+        *msg = _("Tên đăng nhập hoặc mật khẩu quá dài.");
+        return 422;
+    }
+    int minutes = 0;
+    switch (auth_login(r, w, username, password, &minutes)) {
+    case LOGIN_OK: return 0;
+    case LOGIN_THROTTLED:
+        snprintf(scratch, n, _("Đăng nhập sai quá nhiều lần. Vui lòng thử lại sau %d phút."), minutes);
+        *msg = scratch;
+        return 429;
+    case LOGIN_BAD_CREDENTIALS:
+        *msg = _("Tên đăng nhập hoặc mật khẩu không đúng.");
+        return 401;
+    default:
+        *msg = _("Không đăng nhập được do lỗi hệ thống.");
+        return 500;
+    }
 }

@@ -31,6 +31,13 @@ void auth_identify(req *r, resp *w);
 typedef enum { LOGIN_OK, LOGIN_BAD_CREDENTIALS, LOGIN_THROTTLED, LOGIN_ERROR } login_result;
 /* Checks credentials with per-account and per-IP throttling; on success opens
  * a session, sets the cookie and fills r->user. *retry_minutes is set when throttled. */
+#define AUTH_MAX_USERNAME 64
+#define AUTH_MAX_PASSWORD 256
+/* Checks the lengths, then logs in as auth_login does. Returns 0 on success,
+ * else the HTTP status (422 empty or too long, 401, 429 throttled, 500) with
+ * *msg set (a translated text, or scratch for the throttle message). */
+int auth_try_login(req *r, resp *w, const char *username, const char *password, const char **msg,
+                   char *scratch, size_t n);
 login_result auth_login(req *r, resp *w, const char *username, const char *password, int *retry_minutes);
 /* Ends the current session and clears the cookie. */
 void auth_logout(req *r, resp *w);

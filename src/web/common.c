@@ -249,56 +249,6 @@ void html_due_date(req *r, buf *b, const task_row *t)
     }
 }
 
-/* "name":"value" (value NULL → null), with a leading comma unless first. */
-static void json_field(buf *b, const char *name, const char *value, bool first)
-{
-    if (!first) buf_putc(b, ',');
-    esc_json(b, name);
-    buf_putc(b, ':');
-    esc_json(b, value);
-}
-
-void task_json_write(const req *r, buf *b, const task_row *t, bool internal)
-{
-    /* Written directly (the hottest response of the API); field order is stable. */
-    due_info d = task_due(r, t);
-    buf_printf(b, "{\"id\":%lld,\"plan_id\":%lld", (long long)t->id, (long long)t->plan_id);
-    json_field(b, "area", t->area_no, false);
-    json_field(b, "area_title", t->area_title, false);
-    json_field(b, "number", t->number, false);
-    json_field(b, "title", t->title, false);
-    buf_printf(b, ",\"lead_unit\":{\"id\":%lld", (long long)t->lead.id);
-    json_field(b, "name", t->lead.name, false);
-    buf_puts(b, "},\"coordinating_units\":[");
-    for (int i = 0; i < t->ncoord; i++) {
-        buf_printf(b, "%s{\"id\":%lld", i ? "," : "", (long long)t->coord[i].id);
-        json_field(b, "name", t->coord[i].name, false);
-        buf_putc(b, '}');
-    }
-    buf_putc(b, ']');
-    json_field(b, "product", t->product, false);
-    json_field(b, "deadline_text", t->deadline_text, false);
-    buf_puts(b, ",\"deadline\":{");
-    json_field(b, "kind", t->needs_date ? "unparsed" : t->dl_kind, true);
-    json_field(b, "start", t->dl_start, false);
-    json_field(b, "due", t->dl_due, false);
-    buf_putc(b, '}');
-    json_field(b, "status", status_id(t->status), false);
-    buf_printf(b, ",\"percent\":%d,\"overdue\":%s", t->status == ST_DONE ? 100 : t->percent,
-               d.state == DUE_OVERDUE ? "true" : "false");
-    json_field(b, "due_state", due_state_id(d.state), false);
-    if (d.state == DUE_OVERDUE) buf_printf(b, ",\"overdue_working_days\":%d", d.working_days);
-    int32_t due;
-    int y, m, dd;
-    if (t->dl_due && cal_parse_iso(t->dl_due, &due)) {
-        cal_ymd_from_jdn(due, &y, &m, &dd);
-        if (cal_year_status_of(cal_current(), y) == CAL_YEAR_PROVISIONAL) buf_puts(b, ",\"calendar_provisional\":true");
-    }
-    if (t->needs_date) buf_puts(b, ",\"needs_date\":true");
-    if (internal) json_field(b, "updated_at", t->updated_at, false);
-    buf_putc(b, '}');
-}
-
 void resp_json_value(resp *w, int status, json_t *v)
 {
     char *s = json_dumps(v, JSON_COMPACT | JSON_ENSURE_ASCII * 0);

@@ -51,8 +51,6 @@ void html_provisional_mark(buf *b, int32_t jdn);
 /* The due date (dd/mm/yyyy, weekday) with a one-line explanation. */
 void html_due_date(req *r, buf *b, const task_row *t);
 
-/* Appends a task as a JSON object to b. internal=false leaves out internal fields. */
-void task_json_write(const req *r, buf *b, const task_row *t, bool internal);
 /* Moves a JSON value into the response (steals the reference). */
 void resp_json_value(resp *w, int status, json_t *v);
 /* True when the signed-in user may see internal (non-public) data. */

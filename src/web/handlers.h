@@ -3,6 +3,8 @@
 /* Every route handler, grouped by the file that implements it. */
 #include "web/http.h"
 
+struct api_op;
+
 /* page_auth.c */
 void h_login_form(req *r, resp *w);
 void h_login_post(req *r, resp *w);
@@ -70,4 +72,8 @@ void h_api_calendar_year(req *r, resp *w);
 void h_api_calendar_add(req *r, resp *w);
 /* api_openapi.c */
 void h_api_openapi(req *r, resp *w);
+/* The contracts of the JSON operations, one beside each handler (src/web/api/). */
+extern const struct api_op OP_HEALTH, OP_OPENAPI, OP_CREATE_SESSION, OP_DELETE_SESSION, OP_LIST_PLANS, OP_GET_PLAN,
+    OP_LIST_PLAN_TASKS, OP_GET_TASK, OP_POST_TASK_UPDATE, OP_LIST_UNITS, OP_LIST_TARGETS, OP_LIST_REPORT_PERIODS,
+    OP_GET_REPORT_PERIOD, OP_ADD_WORKING_DAYS, OP_GET_CALENDAR_YEAR;
 #endif

@@ -4,12 +4,9 @@
 #include "web/html.h"
 #include "core/i18n.h"
 #include "core/escape.h"
-#include <jansson.h>
 #include <stdio.h>
 #include <string.h>
 
-#define MAX_USERNAME 64
-#define MAX_PASSWORD 256
 
 /* Only local paths are accepted as the target after login. */
 static const char *safe_next(const char *next)
@@ -44,39 +41,11 @@ void h_login_form(req *r, resp *w)
     login_page(r, w, 200, NULL, NULL);
 }
 
-/* Runs the login. Returns 0 on success, else the HTTP status, with *msg set. */
-static int try_login(req *r, resp *w, const char *username, const char *password, const char **msg,
-                     char *scratch, size_t n)
-{
-    if (!username || !password || !*username || !*password) {
-        *msg = _("Nhập tên đăng nhập và mật khẩu.");
-        return 422;
-    }
-    if (strlen(username) > MAX_USERNAME || strlen(password) > MAX_PASSWORD) {
-        *msg = _("Tên đăng nhập hoặc mật khẩu quá dài.");
-        return 422;
-    }
-    int minutes = 0;
-    switch (auth_login(r, w, username, password, &minutes)) {
-    case LOGIN_OK: return 0;
-    case LOGIN_THROTTLED:
-        snprintf(scratch, n, _("Đăng nhập sai quá nhiều lần. Vui lòng thử lại sau %d phút."), minutes);
-        *msg = scratch;
-        return 429;
-    case LOGIN_BAD_CREDENTIALS:
-        *msg = _("Tên đăng nhập hoặc mật khẩu không đúng.");
-        return 401;
-    default:
-        *msg = _("Không đăng nhập được do lỗi hệ thống.");
-        return 500;
-    }
-}
-
 void h_login_post(req *r, resp *w)
 {
     const char *username = req_form(r, "username"), *msg = NULL;
     char scratch[256];
-    int status = try_login(r, w, username, req_form(r, "password"), &msg, scratch, sizeof scratch);
+    int status = auth_try_login(r, w, username, req_form(r, "password"), &msg, scratch, sizeof scratch);
     if (status) {
         login_page(r, w, status, msg, username);
         if (status == 429) resp_header(w, "Retry-After", "900");
@@ -91,41 +60,3 @@ void h_logout_post(req *r, resp *w)
     resp_redirect(w, "/login");
 }
 
-void h_api_session_post(req *r, resp *w)
-{
-    json_error_t jerr;
-    json_t *body = json_loadb(r->body, r->body_len, 0, &jerr);
-    const char *username = NULL, *password = NULL;
-    if (!body || json_unpack(body, "{s:s, s:s}", "username", &username, "password", &password) != 0) {
-        json_decref(body);
-        resp_json_error(w, 400, "bad_json", _("Cần một đối tượng JSON {\"username\", \"password\"}."),
-                        body ? "username" : NULL);
-        return;
-    }
-    char scratch[256];
-    const char *msg = NULL;
-    int status = try_login(r, w, username, password, &msg, scratch, sizeof scratch);
-    json_decref(body);
-    if (status) {
-        const char *code = status == 429 ? "throttled" : status == 401 ? "bad_credentials" :
-                           status == 422 ? "invalid_field" : "internal";
-        resp_json_error(w, status, code, msg, status == 422 ? "username" : NULL);
-        if (status == 429) resp_header(w, "Retry-After", "900");
-        return;
-    }
-    buf b = {0};
-    buf_puts(&b, "{\"csrf_token\":");
-    esc_json(&b, r->user.csrf);
-    buf_printf(&b, ",\"user\":{\"username\":");
-    esc_json(&b, r->user.username);
-    buf_puts(&b, ",\"role\":");
-    esc_json(&b, role_id(r->user.role));
-    buf_puts(&b, "}}");
-    resp_json_take(w, 200, &b);
-}
-
-void h_api_session_delete(req *r, resp *w)
-{
-    auth_logout(r, w);
-    w->status = 204;
-}

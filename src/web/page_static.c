@@ -1,4 +1,4 @@
-/* Bundled static files, evidence downloads and the health check. */
+/* Bundled static files and evidence downloads. */
 #include "web/handlers.h"
 #include "config.h"
 #include "core/escape.h"
@@ -10,13 +10,6 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
-
-void h_healthz(req *r, resp *w)
-{
-    buf b = {0};
-    buf_printf(&b, "{\"status\":\"ok\",\"schema\":%d}", db_schema_version(r->db));
-    resp_json_take(w, 200, &b);
-}
 
 void h_static(req *r, resp *w)
 {

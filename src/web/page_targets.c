@@ -112,31 +112,3 @@ void h_target_measure_post(req *r, resp *w)
     }
     resp_redirect(w, "/targets?ok=1");
 }
-
-void h_api_targets(req *r, resp *w)
-{
-    const char *plan = req_query(r, "plan");
-    int64_t plan_id = 0;
-    if (plan && !parse_int64_strict(plan, 1, INT64_MAX, &plan_id)) {
-        resp_json_error(w, 400, "invalid_parameter", _("Mã kế hoạch không hợp lệ."), "plan");
-        return;
-    }
-    if (plan_id && !can_read_internal(r)) {
-        plan_row p;
-        if (!store_plan_get(r->db, plan_id, true, &p)) { resp_json_error(w, 404, "not_found", _("Không tìm thấy kế hoạch."), "plan"); return; }
-        plan_row_free(&p);
-    }
-    target_row *rows;
-    int n;
-    if (store_target_list(r->db, plan_id, &rows, &n) != DB_OK) {
-        resp_json_error(w, 500, "internal", _("Không đọc được danh sách chỉ tiêu."), NULL);
-        return;
-    }
-    json_t *arr = json_array();
-    for (int i = 0; i < n; i++) {
-        if (!can_read_internal(r) && !store_plan_is_public(r->db, rows[i].plan_id)) continue;
-        json_array_append_new(arr, target_json(r, &rows[i]));
-    }
-    target_rows_free(rows, n);
-    resp_json_value(w, 200, json_pack("{s:o}", "targets", arr));
-}

@@ -1,10 +1,12 @@
 /* Request parsing and response helpers that do not touch the HTTP library. */
 #include "web/http.h"
+#include "web/api/api_errors.h"
 #include "web/html.h"
 #include "web/router.h"
 #include "core/escape.h"
 #include "core/plan_import.h"
 #include "core/i18n.h"
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -228,23 +230,31 @@ void resp_json_take(resp *w, int status, buf *b)
     if (!w->body.data) buf_puts(&w->body, "{}");
 }
 
+/* Test builds stop at an error code that is not in the registry. */
+static void check_error_code(const char *code)
+{
+#ifdef CCHC_TEST_HOOKS
+    if (!api_error_known(code)) {
+        fprintf(stderr, "cchc: error code \"%s\" is not in the registry (src/web/api/api_errors.c)\n", code);
+        abort();
+    }
+#else
+    (void)code;
+#endif
+}
+
 void resp_json_error(resp *w, int status, const char *code, const char *message, const char *field)
 {
+    check_error_code(code);
+    api_error_body e = {{code, message, field}};
     buf b = {0};
-    buf_puts(&b, "{\"error\":{\"code\":");
-    esc_json(&b, code);
-    buf_puts(&b, ",\"message\":");
-    esc_json(&b, message);
-    if (field) {
-        buf_puts(&b, ",\"field\":");
-        esc_json(&b, field);
-    }
-    buf_puts(&b, "}}");
+    js_write(&b, &SCHEMA_ERROR, &e);
     resp_json_take(w, status, &b);
 }
 
 void resp_error(req *r, resp *w, int status, const char *code, const char *message, const char *field)
 {
+    check_error_code(code);
     if (r->want_json) {
         resp_json_error(w, status, code, message, field);
         return;

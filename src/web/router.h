@@ -26,6 +26,7 @@ typedef struct route {
     int body;                 /* BODY_DEFAULT or BODY_UPLOAD */
     const char *summary;      /* one line, for the OpenAPI description */
     bool cached;              /* its content may come from the page cache (page_cache.h) */
+    const struct api_op *op;  /* JSON routes: the declared contract (api/api_op.h); NULL for HTML */
 } route;
 
 extern const route ROUTES[];

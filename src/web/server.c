@@ -3,6 +3,7 @@
 #include "web/server.h"
 #include "web/auth.h"
 #include "web/router.h"
+#include "web/api/api_op.h"
 #include "calendar_current.h"
 #include "core/i18n.h"
 #include "core/netaddr.h"
@@ -200,6 +201,7 @@ static void dispatch(server *s, conn_state *st, req *r, resp *w)
         resp_error(r, w, 400, "bad_request", _("Nội dung gửi lên không đúng định dạng."), NULL);
         return;
     }
+    if (r->route->op && !api_check_params(r->route->op, r, w)) return;
     r->route->fn(r, w);
     if (w->status == 0) w->status = 200;
 }

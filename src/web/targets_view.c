@@ -88,17 +88,3 @@ void html_targets_table(req *r, buf *b, const target_row *rows, int n, bool with
     if (n == 0) html_printf(b, "<tr><td colspan=\"6\" class=\"muted\">%s</td></tr>", _("Kế hoạch chưa có chỉ tiêu."));
     html_lit(b, "</tbody></table></div>");
 }
-
-json_t *target_json(req *r, const target_row *t)
-{
-    target_eval e = target_evaluate(r, t);
-    json_t *o = json_pack("{s:I, s:I, s:s, s:s, s:s, s:s, s:s, s:s, s:s}", "id", (json_int_t)t->id, "plan_id", (json_int_t)t->plan_id,
-                          "code", t->code, "text", t->text, "comparator", t->comparator, "unit", t->unit, "period", t->period,
-                          "source", t->source, "verdict", target_verdict_id(e.verdict));
-    if (!o) return json_null();
-    json_object_set_new(o, "value", t->has_target ? json_real(t->target) : json_null());
-    json_object_set_new(o, "actual", e.has_actual ? json_real(e.actual) : json_null());
-    json_object_set_new(o, "computed", json_boolean(e.computed));
-    if (t->has_measure && t->measured_on) json_object_set_new(o, "measured_on", json_string(t->measured_on));
-    return o;
-}

@@ -22,6 +22,4 @@ bool target_computed_now(const char *source);
 target_eval target_evaluate(req *r, const target_row *t);
 /* Renders the targets of a plan as a table; with_forms adds measurement forms. */
 void html_targets_table(req *r, buf *b, const target_row *rows, int n, bool with_forms);
-/* A target as JSON (new reference). */
-json_t *target_json(req *r, const target_row *t);
 #endif

@@ -22,6 +22,7 @@
 
 #include "support/harness.h"
 #include "web/router.h"
+#include "web/api/api_op.h"
 
 static harness *H, *ONE;
 
@@ -314,6 +315,9 @@ static void test_route_table_invariants(void **state)
     assert_false(role_has(ROLE_ADMIN, CAP__COUNT));
 }
 
+/* The document lists every JSON route (kind J, with its declared api_op) and
+ * no HTML route: operationId, tags, security, x-capability and each declared
+ * parameter, the pattern's path parameters among them. */
 static void test_openapi_lists_every_route(void **state)
 {
     (void)state;
@@ -323,28 +327,41 @@ static void test_openapi_lists_every_route(void **state)
     assert_non_null(strstr(r_header(r, "Content-Type"), "application/json"));
     json_t *doc = r_json(r);
     assert_non_null(doc);
-    assert_non_null(json_object_get(doc, "openapi"));
+    assert_string_equal(json_string_value(json_object_get(doc, "openapi")), "3.1.0");
     json_t *paths = json_object_get(doc, "paths");
     assert_true(json_is_object(paths));
     size_t ops = 0;
     for (size_t i = 0; i < ROUTES_COUNT; i++) {
         const route *rt = &ROUTES[i];
-        /* OpenAPI writes path parameters as {name}, as the route patterns do. */
         json_t *item = json_object_get(paths, rt->pattern);
-        if (!item) fail_msg("openapi.json lacks the path %s", rt->pattern);
         char m[16];
         size_t n = strlen(rt->method);
         for (size_t k = 0; k <= n; k++) m[k] = (char)(rt->method[k] >= 'A' && rt->method[k] <= 'Z' ? rt->method[k] + 32 : rt->method[k]);
         json_t *op = json_object_get(item, m);
+        if (rt->kind == KIND_HTML) {
+            if (op) fail_msg("openapi.json lists the HTML route %s %s", rt->method, rt->pattern);
+            continue;
+        }
+        if (!rt->op) fail_msg("the JSON route %s %s declares no api_op", rt->method, rt->pattern);
         if (!op) fail_msg("openapi.json lacks %s %s", rt->method, rt->pattern);
         const char *cap = json_string_value(json_object_get(op, "x-capability"));
         if (!cap || strcmp(cap, capability_id(rt->cap))) fail_msg("%s %s: x-capability %s", rt->method, rt->pattern, cap ? cap : "(none)");
-        /* Every {param} of the pattern is declared. */
-        size_t nparams = 0;
-        for (const char *p = strchr(rt->pattern, '{'); p; p = strchr(p + 1, '{')) nparams++;
-        if (json_array_size(json_object_get(op, "parameters")) != nparams)
-            fail_msg("%s %s: %zu path parameters declared, %zu in the pattern", rt->method, rt->pattern,
-                     json_array_size(json_object_get(op, "parameters")), nparams);
+        assert_string_equal(json_string_value(json_object_get(op, "operationId")), rt->op->id);
+        json_t *security = json_object_get(op, "security");
+        assert_true(json_is_array(security));
+        assert_int_equal(json_array_size(security) == 0, rt->cap == CAP_PUBLIC);
+        /* Every {param} of the pattern is declared as a path parameter, in order. */
+        size_t nparams = 0, declared = 0;
+        for (const char *p = strchr(rt->pattern, '{'); p; p = strchr(p + 1, '{')) {
+            const char *e = strchr(p, '}');
+            json_t *prm = json_array_get(json_object_get(op, "parameters"), nparams);
+            if (!prm || strncmp(json_string_value(json_object_get(prm, "name")), p + 1, (size_t)(e - p - 1)) ||
+                strcmp(json_string_value(json_object_get(prm, "in")), "path"))
+                fail_msg("%s %s: path parameter %zu is not declared first", rt->method, rt->pattern, nparams);
+            nparams++;
+        }
+        for (size_t k = 0; k < rt->op->nparams; k++) declared += rt->op->params[k].in == PARAM_PATH;
+        if (declared != nparams) fail_msg("%s %s: %zu path parameters declared, %zu in the pattern", rt->method, rt->pattern, declared, nparams);
         ops++;
     }
     /* And nothing that is not a route. */

@@ -1,5 +1,6 @@
 /* In-process test server and libcurl client (see harness.h). */
 #include "harness.h"
+#include "contract.h"
 #include "testdb.h"
 #include "cli.h"
 #include "core/model.h"
@@ -19,6 +20,10 @@
 #include <strings.h>
 #include <sys/wait.h>
 #include <unistd.h>
+#include <setjmp.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
 
 struct client;
 
@@ -33,6 +38,8 @@ struct harness {
 };
 
 static char g_hash[128];      /* H_PASSWORD hashed once per process */
+static pthread_t g_test_thread;           /* the thread that started the harness: cmocka's */
+static char g_contract_failure[1200];     /* a contract failure seen on another thread */
 
 static const struct { const char *name, *full_name, *role, *unit; } USERS[] = {
     {H_USER_ADMIN, "Quản trị thử", "admin", NULL},
@@ -91,6 +98,7 @@ int h_shared_teardown(void **state)
 harness *h_start_opts(const h_options *o)
 {
     signal(SIGPIPE, SIG_IGN);
+    g_test_thread = pthread_self();
     if (auth_init() != 0) { fprintf(stderr, "harness: auth_init failed\n"); return NULL; }
     if (!g_hash[0] && auth_hash_password(H_PASSWORD, g_hash) != 0) {
         fprintf(stderr, "harness: cannot hash the test password\n");
@@ -138,6 +146,7 @@ harness *h_start_opts(const h_options *o)
     h->srv = server_start(&h->cfg, err, sizeof err);
     if (!h->srv) { fprintf(stderr, "harness: server_start: %s\n", err); curl_global_cleanup(); goto fail; }
     snprintf(h->base, sizeof h->base, "http://127.0.0.1:%u", (unsigned)server_port(h->srv));
+    contract_start(&h->cfg);
     return h;
 fail:
     if (h->location[0]) test_db_drop(h->location);
@@ -156,6 +165,12 @@ void h_stop(harness *h)
     test_db_drop(h->location);
     rm_tree(h->dir);
     free(h);
+    if (g_contract_failure[0]) {
+        char why[sizeof g_contract_failure];
+        snprintf(why, sizeof why, "%s", g_contract_failure);
+        g_contract_failure[0] = '\0';
+        fail_msg("API contract (on a client thread): %s", why);
+    }
 }
 
 uint16_t h_port(const harness *h) { return server_port(h->srv); }
@@ -417,6 +432,19 @@ static size_t on_header(char *p, size_t size, size_t n, void *ud)
     return size * n;
 }
 
+/* Fails the running test when r does not match the API document (contract.h).
+ * Off the test's thread the failure is kept for h_stop to report. */
+static void check_contract(client *c, const char *method, const char *path, const response *r)
+{
+    const char *why = contract_check(&c->h->cfg, method, path, r->status, r_header(r, "Content-Type"), r->body, r->len);
+    if (!why) return;
+    fprintf(stderr, "contract: %s %s answered %ld: %s\n", method, path, r->status, why);
+    if (pthread_equal(pthread_self(), g_test_thread)) fail_msg("API contract: %s %s answered %ld: %s", method, path, r->status, why);
+    pthread_mutex_lock(&clients_lock);
+    if (!g_contract_failure[0]) snprintf(g_contract_failure, sizeof g_contract_failure, "%s %s answered %ld: %s", method, path, r->status, why);
+    pthread_mutex_unlock(&clients_lock);
+}
+
 const response *c_request(client *c, const char *method, const char *path, const char *content_type,
                           const void *body, size_t len, const char *const *extra_headers)
 {
@@ -473,6 +501,7 @@ const response *c_request(client *c, const char *method, const char *path, const
     curl_easy_setopt(k, CURLOPT_HTTPHEADER, NULL);
     curl_slist_free_all(hl);
     free(url);
+    check_contract(c, method, path, r);
     return r;
 }
 
