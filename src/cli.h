@@ -18,6 +18,9 @@ int cli_migrate(config *cfg, int argc, char **argv);    /* cli_migrate.c */
  * also sample progress. Writes a report of counts to stdout. 0 on success. */
 struct db;
 int seed_bundled(struct db *d, int demo, char *err, size_t errlen);
+/* Loads data/procedures.json when the procedure catalogue is empty (a new
+ * database, or one made before the one-stop shop). 0, or -1 with err set. */
+int seed_procedures(struct db *d, char *err, size_t errlen);
 /* Opens the configured database (--db / [database] url, else DATA/cchc.db),
  * creating the data directory; prints errors. NULL on failure. */
 struct db *cli_open_db(const config *cfg);

@@ -18,6 +18,7 @@ void config_defaults(config *c)
     snprintf(c->data_dir, sizeof c->data_dir, "var");
     snprintf(c->base_url, sizeof c->base_url, "http://127.0.0.1:8080");
     snprintf(c->agency, sizeof c->agency, "Sở Giáo dục và Đào tạo Hải Phòng");
+    snprintf(c->agency_code, sizeof c->agency_code, "000.00.25.H26");
     c->max_upload = 20u * 1024 * 1024;
     c->max_form = 64 * 1024;
     c->max_url = 2048;
@@ -79,7 +80,7 @@ static int set_str(char *out, size_t n, const char *v)
 }
 
 /* The settings, each in its section. */
-typedef enum { K_LISTEN, K_DATA, K_BASE_URL, K_HTTPS, K_THREADS, K_ACCESS_LOG, K_AGENCY, K_MAX_UPLOAD, K_MAX_FORM,
+typedef enum { K_LISTEN, K_DATA, K_BASE_URL, K_HTTPS, K_THREADS, K_ACCESS_LOG, K_AGENCY, K_AGENCY_CODE, K_MAX_UPLOAD, K_MAX_FORM,
                K_MAX_URL, K_CONN_MEMORY, K_MAX_CONNECTIONS, K_PER_IP, K_TIMEOUT, K_SESSION_IDLE, K_SESSION_MAX,
                K_LOGIN_FAILURES, K_LOGIN_IP_FAILURES, K_DUE_SOON_DAYS, K_TODAY, K_OFFICE_HOURS, K_LOCALE_DIR, K_DB_URL, K_TRUSTED_PROXY, K_HEADER_TIMEOUT, K_MIN_BODY_RATE, K_LOGIN_HOURLY } setting;
 
@@ -93,6 +94,7 @@ static const struct { const char *section, *name; setting key; } settings[] = {
     {"server", "threads", K_THREADS},
     {"server", "access_log", K_ACCESS_LOG},
     {"agency", "name", K_AGENCY},
+    {"agency", "code", K_AGENCY_CODE},
     {"limits", "max_upload", K_MAX_UPLOAD},
     {"limits", "max_form", K_MAX_FORM},
     {"limits", "max_url", K_MAX_URL},
@@ -162,6 +164,7 @@ int config_set(config *c, const char *key, const char *v, char *err, size_t errl
     case K_TRUSTED_PROXY: rc = addr_list_valid(v) ? set_str(c->trusted_proxies, sizeof c->trusted_proxies, v) : -1; break;
     case K_BASE_URL: rc = set_str(c->base_url, sizeof c->base_url, v); break;
     case K_AGENCY: rc = set_str(c->agency, sizeof c->agency, v); break;
+    case K_AGENCY_CODE: rc = set_str(c->agency_code, sizeof c->agency_code, v); break;
     case K_HTTPS: rc = set_bool(&c->https, v); break;
     case K_ACCESS_LOG: rc = set_bool(&c->access_log, v); break;
     case K_THREADS: rc = set_int(&c->threads, v, 0, 256); break;

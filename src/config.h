@@ -11,6 +11,7 @@ typedef struct config {
     char db_url[512];          /* [database] url = "" (postgres://...: PostgreSQL; a file path: that SQLite file; "": DIR/cchc.db) */
     char base_url[256];        /* [server] base_url = http://127.0.0.1:8080 */
     char agency[256];          /* [agency] name */
+    char agency_code[48];      /* [agency] code: the dossier codes' agency part (Circular 01/2018 Art. 19) */
     bool https;                /* [server] https = false (Secure cookies when true) */
     int  threads;              /* [server] threads = 0 (0: three per core) */
     size_t max_upload;         /* [limits] max_upload = 20971520 (bytes) */

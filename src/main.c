@@ -114,6 +114,8 @@ int cli_serve(config *cfg, int argc, char **argv)
     if (argc > 1) { fprintf(stderr, "cchc serve: unexpected argument '%s'\n", argv[1]); return 2; }
     db *d = cli_open_db(cfg);           /* creates or migrates the database before serving */
     if (!d) return 1;
+    char seed_err[512];                 /* a database from before the one-stop shop gets the catalogue */
+    if (seed_procedures(d, seed_err, sizeof seed_err) != 0) fprintf(stderr, "cchc: %s\n", seed_err);
     db_close(d);
     sigset_t set;
     sigemptyset(&set);
@@ -137,6 +139,9 @@ static const struct { const char *username, *full_name; role r; const char *unit
     {"thanhtra", "Lê Văn Đức (Thanh tra Sở)", ROLE_UNIT, "TTRA"},
     {"tccb", "Phạm Thu Trang (Phòng Tổ chức Cán bộ)", ROLE_UNIT, "TCCB"},
     {"xem", "Đỗ Quang Huy (xem)", ROLE_VIEWER, NULL},
+    {"motcua", "Vũ Thị Lan (Bộ phận Một cửa)", ROLE_ONESTOP, "VP"},
+    {"chuyenvien", "Hoàng Minh Tuấn (chuyên viên Phòng GDTX-CN&ĐH)", ROLE_SPECIALIST, "GDTXCNDH"},
+    {"truongphong", "Ngô Thanh Hà (Trưởng phòng GDTX-CN&ĐH)", ROLE_HEAD, "GDTXCNDH"},
 };
 
 /* Creates the demo accounts with random passwords, printing them and writing

@@ -231,6 +231,7 @@ int seed_bundled(struct db *d, int demo, char *err, size_t errlen)
     c.err[0] = '\0';
     int rc = db_txn(d, true, seed_txn, &c);
     if (rc == DB_OK) printf("Bundled data loaded:\n%s", buf_str(&c.report));
+    if (rc == DB_OK && seed_procedures(d, c.err, c.errlen) != 0) rc = DB_ERR;
     buf_free(&c.report);
     return rc == DB_OK ? 0 : -1;
 }

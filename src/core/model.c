@@ -3,38 +3,48 @@
 #include "core/i18n.h"
 #include <string.h>
 
-static const char *const role_ids[] = {"", "admin", "office", "leader", "unit", "viewer"};
+static const char *const role_ids[ROLE__COUNT] = {"", "admin", "office", "leader", "unit", "viewer", "onestop", "specialist", "head"};
 static const char *const role_labels[] = {
     N_("Khách"), N_("Quản trị hệ thống"), N_("Văn phòng Sở (điều phối)"),
-    N_("Lãnh đạo Sở"), N_("Cán bộ đơn vị"), N_("Người xem")};
+    N_("Lãnh đạo Sở"), N_("Cán bộ đơn vị"), N_("Người xem"), N_("Cán bộ một cửa"), N_("Chuyên viên xử lý"),
+    N_("Trưởng phòng chuyên môn")};
 
 role role_parse(const char *s)
 {
-    for (int i = 1; i <= ROLE_VIEWER; i++)
+    for (int i = 1; i <= ROLE_LAST; i++)
         if (s && strcmp(s, role_ids[i]) == 0) return (role)i;
     return ROLE_NONE;
 }
 
-const char *role_id(role r) { return (r >= ROLE_NONE && r <= ROLE_VIEWER) ? role_ids[r] : ""; }
-const char *role_label(role r) { return (r >= ROLE_NONE && r <= ROLE_VIEWER) ? _(role_labels[r]) : ""; }
+const char *role_id(role r) { return (r >= ROLE_NONE && r <= ROLE_LAST) ? role_ids[r] : ""; }
+const char *role_label(role r) { return (r >= ROLE_NONE && r <= ROLE_LAST) ? _(role_labels[r]) : ""; }
 
 /* Bit i set = role i holds the capability. */
 #define R(x) (1u << (x))
+#define STAFF (R(ROLE_ADMIN) | R(ROLE_OFFICE) | R(ROLE_LEADER) | R(ROLE_UNIT) | R(ROLE_VIEWER) | \
+               R(ROLE_ONESTOP) | R(ROLE_SPECIALIST) | R(ROLE_HEAD))
+#define BACK_OFFICE (R(ROLE_ADMIN) | R(ROLE_LEADER) | R(ROLE_ONESTOP) | R(ROLE_SPECIALIST) | R(ROLE_HEAD))
 static const unsigned cap_roles[CAP__COUNT] = {
-    [CAP_PUBLIC] = R(ROLE_NONE) | R(ROLE_ADMIN) | R(ROLE_OFFICE) | R(ROLE_LEADER) | R(ROLE_UNIT) | R(ROLE_VIEWER),
-    [CAP_LOGGED_IN] = R(ROLE_ADMIN) | R(ROLE_OFFICE) | R(ROLE_LEADER) | R(ROLE_UNIT) | R(ROLE_VIEWER),
-    [CAP_READ_INTERNAL] = R(ROLE_ADMIN) | R(ROLE_OFFICE) | R(ROLE_LEADER) | R(ROLE_UNIT) | R(ROLE_VIEWER),
+    [CAP_PUBLIC] = R(ROLE_NONE) | STAFF,
+    [CAP_LOGGED_IN] = STAFF,
+    [CAP_READ_INTERNAL] = STAFF,
     [CAP_UPDATE_TASK] = R(ROLE_ADMIN) | R(ROLE_OFFICE) | R(ROLE_UNIT),
     [CAP_SUBMIT_REPORT] = R(ROLE_ADMIN) | R(ROLE_OFFICE) | R(ROLE_UNIT),
     [CAP_MANAGE_PLANS] = R(ROLE_ADMIN) | R(ROLE_OFFICE),
     [CAP_APPROVE_REPORT] = R(ROLE_ADMIN) | R(ROLE_LEADER),   /* not the Office: it compiles and may submit for units */
     [CAP_ADMIN] = R(ROLE_ADMIN),
+    [CAP_DOSSIER_READ] = BACK_OFFICE,
+    [CAP_DOSSIER_INTAKE] = R(ROLE_ADMIN) | R(ROLE_ONESTOP),
+    [CAP_DOSSIER_ACT] = BACK_OFFICE,
+    [CAP_CATALOGUE] = R(ROLE_ADMIN),
 };
+#undef STAFF
+#undef BACK_OFFICE
 #undef R
 
 bool role_has(role r, capability c)
 {
-    if (c < 0 || c >= CAP__COUNT || r < ROLE_NONE || r > ROLE_VIEWER) return false;
+    if (c < 0 || c >= CAP__COUNT || r < ROLE_NONE || r > ROLE_LAST) return false;
     return (cap_roles[c] >> r) & 1u;
 }
 
@@ -42,7 +52,7 @@ const char *capability_id(capability c)
 {
     static const char *const ids[CAP__COUNT] = {
         "public", "logged_in", "read_internal", "update_task", "submit_report",
-        "manage_plans", "approve_report", "admin"};
+        "manage_plans", "approve_report", "admin", "dossier_read", "dossier_intake", "dossier_act", "catalogue"};
     return (c >= 0 && c < CAP__COUNT) ? ids[c] : "";
 }
 

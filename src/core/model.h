@@ -5,7 +5,12 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-typedef enum { ROLE_NONE = 0, ROLE_ADMIN, ROLE_OFFICE, ROLE_LEADER, ROLE_UNIT, ROLE_VIEWER } role;
+/* ROLE_LEADER also signs one-stop results. The one-stop roles: ROLE_ONESTOP
+ * receives and returns dossiers at the counter, ROLE_SPECIALIST (chuyên viên)
+ * handles those of their division, ROLE_HEAD (trưởng phòng) reviews them. */
+typedef enum { ROLE_NONE = 0, ROLE_ADMIN, ROLE_OFFICE, ROLE_LEADER, ROLE_UNIT, ROLE_VIEWER,
+               ROLE_ONESTOP, ROLE_SPECIALIST, ROLE_HEAD, ROLE__COUNT } role;
+#define ROLE_LAST (ROLE__COUNT - 1)
 
 /* What a route or an action needs. The router checks these before a handler runs. */
 typedef enum {
@@ -17,6 +22,10 @@ typedef enum {
     CAP_MANAGE_PLANS,    /* reporting periods, department report, target measures: office, admin */
     CAP_APPROVE_REPORT,  /* approve reports: leader, admin (not the Office, which may submit for units) */
     CAP_ADMIN,           /* units, users, imports: admin */
+    CAP_DOSSIER_READ,    /* the one-stop back office: onestop, specialist, head, leader, admin (object checks apply) */
+    CAP_DOSSIER_INTAKE,  /* receive a dossier at the counter: onestop, admin */
+    CAP_DOSSIER_ACT,     /* send a dossier event (the state machine checks the role): onestop, specialist, head, leader, admin */
+    CAP_CATALOGUE,       /* edit the procedure catalogue: admin */
     CAP__COUNT
 } capability;
 

@@ -93,6 +93,7 @@ static const char *const migrations[] = {
     "src/store/sql/006_task_search.sql src/store/sql/006_pg_trgm.sql",
     "src/store/sql/007_server_secrets.sql",
     "src/store/sql/008_audit_chain.sql",
+    "src/store/sql/009_pg_roles.sql src/store/sql/009_onestop.sql",
     NULL,
 };
 

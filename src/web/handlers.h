@@ -72,8 +72,17 @@ void h_api_calendar_year(req *r, resp *w);
 void h_api_calendar_add(req *r, resp *w);
 /* api_openapi.c */
 void h_api_openapi(req *r, resp *w);
+/* api/api_procedures.c, api/api_dossiers.c, api/api_dossier_event.c: the one-stop shop */
+void h_api_procedures(req *r, resp *w);
+void h_api_procedure(req *r, resp *w);
+void h_api_procedure_put(req *r, resp *w);
+void h_api_dossiers(req *r, resp *w);
+void h_api_dossier(req *r, resp *w);
+void h_api_dossier_create(req *r, resp *w);
+void h_api_dossier_event(req *r, resp *w);
 /* The contracts of the JSON operations, one beside each handler (src/web/api/). */
 extern const struct api_op OP_HEALTH, OP_OPENAPI, OP_CREATE_SESSION, OP_DELETE_SESSION, OP_LIST_PLANS, OP_GET_PLAN,
     OP_LIST_PLAN_TASKS, OP_GET_TASK, OP_POST_TASK_UPDATE, OP_LIST_UNITS, OP_LIST_TARGETS, OP_LIST_REPORT_PERIODS,
-    OP_GET_REPORT_PERIOD, OP_ADD_WORKING_DAYS, OP_GET_CALENDAR_YEAR;
+    OP_GET_REPORT_PERIOD, OP_ADD_WORKING_DAYS, OP_GET_CALENDAR_YEAR, OP_LIST_PROCEDURES, OP_GET_PROCEDURE, OP_PUT_PROCEDURE,
+    OP_LIST_DOSSIERS, OP_GET_DOSSIER, OP_CREATE_DOSSIER, OP_POST_DOSSIER_EVENT;
 #endif

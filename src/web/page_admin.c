@@ -517,7 +517,7 @@ static void collect_user(const user_row *u, void *ctx)
 
 static void role_options(buf *b, const char *selected)
 {
-    for (int i = ROLE_ADMIN; i <= ROLE_VIEWER; i++)
+    for (int i = ROLE_ADMIN; i <= ROLE_LAST; i++)
         html_printf(b, "<option value=\"%s\"%s>%s</option>", role_id((role)i),
                     selected && !strcmp(selected, role_id((role)i)) ? " selected" : "", role_label((role)i));
 }

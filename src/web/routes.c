@@ -65,6 +65,13 @@ const route ROUTES[] = {
     {"GET",  "/api/v1/targets",                  h_api_targets,           CAP_PUBLIC,         J, NOCSRF,     BODY_DEFAULT, "Targets of a plan (?plan=)", false, &OP_LIST_TARGETS},
     {"GET",  "/api/v1/reports",                  h_api_reports,           CAP_READ_INTERNAL,  J, NOCSRF,     BODY_DEFAULT, "Reporting periods", false, &OP_LIST_REPORT_PERIODS},
     {"GET",  "/api/v1/reports/{id}",             h_api_report_period,     CAP_READ_INTERNAL,  J, NOCSRF,     BODY_DEFAULT, "A period: submissions and department report data", false, &OP_GET_REPORT_PERIOD},
+    {"GET",  "/api/v1/procedures",               h_api_procedures,        CAP_PUBLIC,         J, NOCSRF,     BODY_DEFAULT, "The procedure catalogue (TTHC)", false, &OP_LIST_PROCEDURES},
+    {"POST", "/api/v1/procedures",               h_api_procedure_put,     CAP_CATALOGUE,      J, CSRF,       BODY_DEFAULT, "Add a procedure or a new version", false, &OP_PUT_PROCEDURE},
+    {"GET",  "/api/v1/procedures/{code}",        h_api_procedure,         CAP_PUBLIC,         J, NOCSRF,     BODY_DEFAULT, "A procedure", false, &OP_GET_PROCEDURE},
+    {"GET",  "/api/v1/dossiers",                 h_api_dossiers,          CAP_DOSSIER_READ,   J, NOCSRF,     BODY_DEFAULT, "Dossiers (state, procedure, unit, from, to)", false, &OP_LIST_DOSSIERS},
+    {"POST", "/api/v1/dossiers",                 h_api_dossier_create,    CAP_DOSSIER_INTAKE, J, CSRF,       BODY_DEFAULT, "Receive a dossier at the counter", false, &OP_CREATE_DOSSIER},
+    {"GET",  "/api/v1/dossiers/{code}",          h_api_dossier,           CAP_DOSSIER_READ,   J, NOCSRF,     BODY_DEFAULT, "A dossier with its timeline", false, &OP_GET_DOSSIER},
+    {"POST", "/api/v1/dossiers/{code}/events",   h_api_dossier_event,     CAP_DOSSIER_ACT,    J, CSRF,       BODY_DEFAULT, "Apply an event to a dossier", false, &OP_POST_DOSSIER_EVENT},
     /* /add before /{year}: the first matching pattern wins */
     {"GET",  "/api/v1/calendar/add",             h_api_calendar_add,      CAP_PUBLIC,         J, NOCSRF,     BODY_DEFAULT, "Working days after a date (?from=&days=&count_first=&cutoff=&at=)", false, &OP_ADD_WORKING_DAYS},
     {"GET",  "/api/v1/calendar/{year}",          h_api_calendar_year,     CAP_PUBLIC,         J, NOCSRF,     BODY_DEFAULT, "Working-day calendar of a year (?all=1: every day)", false, &OP_GET_CALENDAR_YEAR},

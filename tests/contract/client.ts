@@ -45,7 +45,7 @@ async function main(): Promise<void> {
   const login: LoginBody = { username: process.env.CCHC_USER ?? 'thanhtra', password: process.env.CCHC_PASSWORD ?? '' };
   const session = await call<Session>('POST', '/api/v1/session', login);
   csrf = session.csrf_token;
-  const role: 'admin' | 'office' | 'leader' | 'unit' | 'viewer' = session.user.role;
+  const role: Session['user']['role'] = session.user.role;
 
   const { plans } = await call<PlanList>('GET', '/api/v1/plans');
   const plan = plans.find((p) => p.code === 'KH2022') ?? plans[0];

@@ -1,4 +1,4 @@
-/* The declarative JSON specs (web/api/jspec.h): writing, parsing with the
+/* The declarative JSON specs (core/jspec.h): writing, parsing with the
  * field named on every refusal, the emitted schema; and the enum lists and
  * error registry the API document is built from. */
 #include <stdarg.h>
@@ -12,7 +12,7 @@
 #include "core/model.h"
 #include "core/task_rules.h"
 #include "web/api/api_errors.h"
-#include "web/api/jspec.h"
+#include "core/jspec.h"
 #include "web/api/schemas.h"
 
 typedef struct { int64_t id; const char *name; } inner;
@@ -169,7 +169,7 @@ static void test_enum_lists_match_the_domain(void **s)
     assert_null(DUE_STATE_IDS[i]);
     for (i = 0; i < PERIOD__COUNT; i++) assert_string_equal(PERIOD_KIND_IDS[i], period_id((period_kind)i));
     assert_null(PERIOD_KIND_IDS[i]);
-    for (i = 0; i < ROLE_VIEWER; i++) assert_string_equal(ROLE_IDS[i], role_id((role)(i + 1)));
+    for (i = 0; i < ROLE_LAST; i++) assert_string_equal(ROLE_IDS[i], role_id((role)(i + 1)));
     assert_null(ROLE_IDS[i]);
     for (i = 0; i <= TGT_QUALITATIVE; i++) assert_string_equal(VERDICT_IDS[i], target_verdict_id((target_verdict)i));
     assert_null(VERDICT_IDS[i]);

@@ -37,6 +37,9 @@ static void test_upgrade_from_version_4(void **state)
                                 "INSERT INTO login_failures VALUES ('u:someone', 1700000000);"
                                 "DROP TABLE task_search; DROP TABLE server_secrets;"
                                 "ALTER TABLE audit DROP COLUMN prev_hash; ALTER TABLE audit DROP COLUMN hash;"
+                                "DROP TABLE dossier_views; DROP TABLE dossier_events; DROP TABLE dossier_components;"
+                                "DROP TABLE dossiers; DROP TABLE dossier_counters; DROP TABLE legal_regimes;"
+                                "DROP TABLE portal_status_map; DROP TABLE procedure_versions; DROP TABLE procedures;"
                                 "DELETE FROM schema_version WHERE version >= 5;"), DB_OK);
     db_close(d);
     d = db_open(path, err, sizeof err);

@@ -3,7 +3,7 @@
 /* The registry of error codes: every "code" of an error response, HTML or
  * JSON, is listed here once. The OpenAPI document lists them as the enum of
  * Error.code; test builds abort on a code that is not registered. */
-#include "web/api/jspec.h"
+#include "core/jspec.h"
 #include <stdbool.h>
 #include <stddef.h>
 

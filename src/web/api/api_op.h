@@ -5,7 +5,7 @@
  * request and response objects (jspec.h), and the 4xx statuses the handler
  * may answer. The router checks the parameters against it before the handler
  * runs; api/openapi.c writes the OpenAPI document from it. */
-#include "web/api/jspec.h"
+#include "core/jspec.h"
 #include "web/http.h"
 
 typedef enum { PARAM_PATH, PARAM_QUERY } param_in;
@@ -29,6 +29,7 @@ typedef struct api_op {
     bool free_form;                   /* the body is any JSON object (the API document itself) */
     const char *response_description;
     const int *errors;                /* 4xx the handler answers itself, 0-terminated; may be NULL */
+    bool writes;                      /* a GET that records something (a personal-data view): no read-only transaction */
 } api_op;
 
 /* Designates an op's parameter table: API_PARAMS(TASK_ID_PARAM). */

@@ -12,7 +12,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#define MAX_SCHEMAS 64
+#define MAX_SCHEMAS 96
 
 const api_op OP_OPENAPI = {
     .id = "getOpenApiDocument",
@@ -31,6 +31,8 @@ static const struct { const char *name, *description; } TAGS[] = {
     {"targets", "Targets (chỉ tiêu) with the figures the system computes"},
     {"reports", "Periodic reporting: periods, unit submissions, department report data"},
     {"calendar", "The Vietnamese working-day calendar and statutory deadlines"},
+    {"procedures", "The catalogue of administrative procedures (TTHC), versioned"},
+    {"dossiers", "The one-stop shop's dossiers (hồ sơ): intake, processing, return"},
 };
 
 /* The shared error responses, by status. */
@@ -116,7 +118,7 @@ static json_t *multipart_schema(const js_schema *s)
 
 static json_t *request_body_json(const api_op *op)
 {
-    json_t *content = json_media(schema_ref(op->request), js_example(op->request));
+    json_t *content = json_media(schema_ref(op->request), js_request_example(op->request));
     if (op->multipart)
         json_object_set_new(content, "multipart/form-data", json_pack("{s:o}", "schema", multipart_schema(op->request)));
     return json_pack("{s:b, s:o}", "required", 1, "content", content);

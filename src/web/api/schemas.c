@@ -7,7 +7,7 @@
 const char *const TASK_STATUS_IDS[] = {"not_started", "in_progress", "done", "cancelled", NULL};
 const char *const DUE_STATE_IDS[] = {"closed", "on_track", "due_soon", "overdue", "awaiting_instruction", "recurring", "needs_date", NULL};
 const char *const PERIOD_KIND_IDS[] = {"q1", "h1", "q3", "year", NULL};
-const char *const ROLE_IDS[] = {"admin", "office", "leader", "unit", "viewer", NULL};
+const char *const ROLE_IDS[] = {"admin", "office", "leader", "unit", "viewer", "onestop", "specialist", "head", NULL};
 const char *const VERDICT_IDS[] = {"no_data", "met", "not_met", "qualitative", NULL};
 
 static const js_field UNIT_REF_FIELDS[] = {

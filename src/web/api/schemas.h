@@ -3,7 +3,7 @@
 /* Objects that more than one API file uses, and the enum lists of the domain
  * vocabulary (NULL-terminated; tests/unit/test_api_contract.c checks them
  * against core/model.c and core/indicators.c). */
-#include "web/api/jspec.h"
+#include "core/jspec.h"
 #include "core/indicators.h"
 #include "store/store_target.h"
 #include "web/http.h"

@@ -1,11 +1,12 @@
 /* Declarative JSON objects: writer, request parser and schema emitter driven
  * by one js_schema table (see jspec.h). */
-#include "web/api/jspec.h"
+#include "core/jspec.h"
 #include "core/calendar.h"
 #include "core/escape.h"
 #include "core/i18n.h"
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #define AT(obj, off, T) (*(T *)(void *)((char *)(obj) + (off)))
@@ -39,7 +40,7 @@ static bool field_empty(const js_field *f, const void *obj)
     case JS_NUMBER: return false;
     case JS_OBJECT: return false;
     case JS_OBJECT_PTR: return CAT(obj, f->offset, const void *) == NULL;
-    case JS_ARRAY: return CAT(obj, f->count_at, int) == 0;
+    case JS_ARRAY: case JS_STRINGS: return CAT(obj, f->count_at, int) == 0;
     case JS_ANY: return CAT(obj, f->offset, json_t *) == NULL;
     }
     return true;
@@ -75,6 +76,17 @@ static void write_value(buf *b, const js_field *f, const void *obj)
         for (int i = 0; i < n; i++) {
             if (i) buf_putc(b, ',');
             js_write(b, f->ref, items + (size_t)i * f->ref->size);
+        }
+        buf_putc(b, ']');
+        break;
+    }
+    case JS_STRINGS: {
+        const char *const *items = CAT(obj, f->offset, const char *const *);
+        int n = CAT(obj, f->count_at, int);
+        buf_putc(b, '[');
+        for (int i = 0; i < n; i++) {
+            if (i) buf_putc(b, ',');
+            esc_json(b, items[i]);
         }
         buf_putc(b, ']');
         break;
@@ -120,6 +132,16 @@ static bool fail(js_error *err, const js_field *f, const char *name, const char 
     return false;
 }
 
+/* Prefixes err->field with the enclosing field's path: "budget" + "unit". */
+static bool nest(js_error *err, const char *outer, int index)
+{
+    char inner[sizeof err->field];
+    snprintf(inner, sizeof inner, "%s", err->field);
+    if (index >= 0) snprintf(err->field, sizeof err->field, "%s[%d]%s%s", outer, index, *inner ? "." : "", inner);
+    else snprintf(err->field, sizeof err->field, "%s.%s", outer, inner);
+    return false;
+}
+
 static const js_field *find_field(const js_schema *s, const char *name)
 {
     for (size_t i = 0; i < s->nfields; i++)
@@ -160,6 +182,32 @@ static bool parse_integer(const js_field *f, const json_t *v, void *out, js_erro
     return true;
 }
 
+static bool parse_array(const js_field *f, const json_t *v, void *out, js_error *err)
+{
+    if (!json_is_array(v)) return fail(err, f, NULL, "invalid_type", _("Trường này phải là một mảng."));
+    size_t n = json_array_size(v);
+    if (f->max_len && n > (size_t)f->max_len) return fail(err, f, NULL, "too_long", _("Mảng có quá nhiều phần tử."));
+    size_t size = f->type == JS_STRINGS ? sizeof(const char *) : f->ref->size;
+    char *items = calloc(n + 1, size);
+    if (!items) return fail(err, f, NULL, "oom", _("Máy chủ hết bộ nhớ."));
+    AT(out, f->offset, void *) = items;
+    for (size_t i = 0; i < n; i++) {
+        const json_t *item = json_array_get(v, i);
+        if (f->type == JS_STRINGS) {
+            if (!json_is_string(item) || strlen(json_string_value(item)) != json_string_length(item)) {
+                fail(err, NULL, "", "invalid_type", _("Phần tử phải là chuỗi."));
+                return nest(err, f->name, (int)i);
+            }
+            ((const char **)(void *)items)[i] = json_string_value(item);
+        } else if (!js_parse(f->ref, item, items + i * size, err)) {
+            AT(out, f->count_at, int) = (int)i + 1;      /* js_free releases what the item holds */
+            return nest(err, f->name, (int)i);
+        }
+        AT(out, f->count_at, int) = (int)i + 1;
+    }
+    return true;
+}
+
 static bool parse_field(const js_field *f, const json_t *v, void *out, js_error *err)
 {
     if (json_is_null(v) && (f->flags & JF_NULLABLE)) return true;
@@ -177,11 +225,46 @@ static bool parse_field(const js_field *f, const json_t *v, void *out, js_error 
         AT(out, f->offset, double) = json_number_value(v);
         ok = true;
         break;
+    case JS_OBJECT:
+        if (!js_parse(f->ref, v, (char *)out + f->offset, err)) return nest(err, f->name, -1);
+        ok = true;
+        break;
+    case JS_OBJECT_PTR: {
+        void *o = calloc(1, f->ref->size);
+        if (!o) return fail(err, f, NULL, "oom", _("Máy chủ hết bộ nhớ."));
+        AT(out, f->offset, void *) = o;
+        if (!js_parse(f->ref, v, o, err)) return nest(err, f->name, -1);
+        ok = true;
+        break;
+    }
+    case JS_ARRAY: case JS_STRINGS: ok = parse_array(f, v, out, err); break;
     default:
         return fail(err, f, NULL, "invalid_type", _("Kiểu trường không được hỗ trợ trong yêu cầu."));
     }
     if (ok && (f->flags & JF_HAS)) AT(out, f->has_at, bool) = true;
     return ok;
+}
+
+void js_free(const js_schema *s, void *obj)
+{
+    for (size_t i = 0; i < s->nfields; i++) {
+        const js_field *f = &s->fields[i];
+        if (f->type == JS_OBJECT) js_free(f->ref, (char *)obj + f->offset);
+        if (f->type == JS_OBJECT_PTR && AT(obj, f->offset, void *)) {
+            js_free(f->ref, AT(obj, f->offset, void *));
+            free(AT(obj, f->offset, void *));
+        }
+        if (f->type == JS_ARRAY) {
+            char *items = AT(obj, f->offset, char *);
+            for (int k = 0; items && k < AT(obj, f->count_at, int); k++) js_free(f->ref, items + (size_t)k * f->ref->size);
+            free(items);
+        }
+        if (f->type == JS_STRINGS) free(AT(obj, f->offset, void *));
+        if (f->type == JS_ARRAY || f->type == JS_STRINGS || f->type == JS_OBJECT_PTR) {
+            AT(obj, f->offset, void *) = NULL;
+            if (f->type != JS_OBJECT_PTR) AT(obj, f->count_at, int) = 0;
+        }
+    }
 }
 
 bool js_parse(const js_schema *s, const json_t *in, void *out, js_error *err)
@@ -196,7 +279,7 @@ bool js_parse(const js_schema *s, const json_t *in, void *out, js_error *err)
         const js_field *f = &s->fields[i];
         const json_t *fv = json_object_get(in, f->name);
         if (!fv) {
-            if (!(f->flags & JF_OPTIONAL)) return fail(err, f, NULL, "required", _("Thiếu trường bắt buộc."));
+            if (!(f->flags & (JF_OPTIONAL | JF_READONLY))) return fail(err, f, NULL, "required", _("Thiếu trường bắt buộc."));
             continue;
         }
         if (!parse_field(f, fv, out, err)) return false;
@@ -256,10 +339,13 @@ static json_t *field_schema(const js_field *f)
         o = (f->flags & JF_NULLABLE) ? json_pack("{s:[o, {s:s}]}", "oneOf", ref_to(f->ref), "type", "null") : ref_to(f->ref);
         break;
     case JS_ARRAY: o = json_pack("{s:s, s:o}", "type", "array", "items", ref_to(f->ref)); break;
+    case JS_STRINGS: o = json_pack("{s:s, s:{s:s}}", "type", "array", "items", "type", "string"); break;
     case JS_ANY: o = json_pack("{s:s}", "type", "object"); break;
     default: o = scalar_schema(f); break;
     }
+    if ((f->type == JS_ARRAY || f->type == JS_STRINGS) && f->max_len) json_object_set_new(o, "maxItems", json_integer(f->max_len));
     if (f->description) json_object_set_new(o, "description", json_string(f->description));
+    if (f->flags & JF_READONLY) json_object_set_new(o, "readOnly", json_true());
     return o;
 }
 
@@ -289,6 +375,12 @@ static json_t *field_example(const js_field *f)
     switch (f->type) {
     case JS_OBJECT: case JS_OBJECT_PTR: return js_example(f->ref);
     case JS_ARRAY: return json_pack("[o]", js_example(f->ref));
+    case JS_STRINGS:
+        if (f->example) {
+            json_t *v = json_loads(f->example, 0, NULL);
+            if (v) return v;
+        }
+        return json_pack("[s]", "…");
     case JS_ANY: return json_object();
     default: break;
     }
@@ -307,20 +399,36 @@ static json_t *field_example(const js_field *f)
     }
 }
 
-static void add_examples(const js_schema *s, json_t *o)
+static json_t *example_of(const js_schema *s, bool request);
+
+static json_t *field_example_for(const js_field *f, bool request)
 {
-    for (size_t i = 0; i < s->nfields; i++) {
-        if (s->fields[i].flags & JF_INLINE) add_examples(s->fields[i].ref, o);
-        else json_object_set_new(o, s->fields[i].name, field_example(&s->fields[i]));
+    switch (f->type) {
+    case JS_OBJECT: case JS_OBJECT_PTR: return example_of(f->ref, request);
+    case JS_ARRAY: return json_pack("[o]", example_of(f->ref, request));
+    default: return field_example(f);
     }
 }
 
-json_t *js_example(const js_schema *s)
+static void add_examples(const js_schema *s, json_t *o, bool request)
+{
+    for (size_t i = 0; i < s->nfields; i++) {
+        const js_field *f = &s->fields[i];
+        if (request && (f->flags & JF_READONLY)) continue;
+        if (f->flags & JF_INLINE) add_examples(f->ref, o, request);
+        else json_object_set_new(o, f->name, field_example_for(f, request));
+    }
+}
+
+static json_t *example_of(const js_schema *s, bool request)
 {
     json_t *o = json_object();
-    add_examples(s, o);
+    add_examples(s, o, request);
     return o;
 }
+
+json_t *js_example(const js_schema *s) { return example_of(s, false); }
+json_t *js_request_example(const js_schema *s) { return example_of(s, true); }
 
 size_t js_collect(const js_schema *s, const js_schema **seen, size_t n, size_t max)
 {
