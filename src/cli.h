@@ -13,6 +13,7 @@ int cli_restore(config *cfg, int argc, char **argv);
 int cli_audit(config *cfg, int argc, char **argv);
 int cli_calendar(int argc, char **argv);                /* cli_calendar.c */
 int cli_migrate(config *cfg, int argc, char **argv);    /* cli_migrate.c */
+int cli_routes(int argc, char **argv);                  /* cli_routes.c: the route table as TSV */
 
 /* Loads the bundled units, plans, tasks and targets into d (seed.c); with demo
  * also sample progress. Writes a report of counts to stdout. 0 on success. */

@@ -1,4 +1,4 @@
-/* cchc — command-line entry point: serve | init | import | calendar | user | backup. */
+/* cchc — command-line entry point: serve | init | import | calendar | user | backup | routes. */
 #include "core/number.h"
 #include "cli.h"
 #include "core/i18n.h"
@@ -38,6 +38,7 @@ static const char USAGE[] =
     "  migrate   --from FILE|URL --to URL              copy a database into an empty one, verified\n"
     "  restore   FILE [--force]                        restore a backup (refuses a database with data)\n"
     "  audit     verify                                check the audit hash chain\n"
+    "  routes                                          print the route table (TSV: method, pattern, kind, capability, summary)\n"
     "\n"
     "Global options:\n"
     "  --config FILE   INI configuration (default: cchc.conf if present)\n"
@@ -409,6 +410,7 @@ int main(int argc, char **argv)
     if (!strcmp(cmd, "migrate")) return cli_migrate(&cfg, argc, argv);
     if (!strcmp(cmd, "restore")) return cli_restore(&cfg, argc, argv);
     if (!strcmp(cmd, "audit")) return cli_audit(&cfg, argc, argv);
+    if (!strcmp(cmd, "routes")) return cli_routes(argc, argv);
     fprintf(stderr, "cchc: unknown command '%s'\n\n%s", cmd, USAGE);
     return 2;
 }

@@ -109,10 +109,11 @@ void page_begin(req *r, resp *w, const char *title)
                 "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
                 "<title>%s — %s</title><link rel=\"stylesheet\" href=\"/static/app.css\">"
                 "<link rel=\"stylesheet\" href=\"/static/print.css\" media=\"print\"><link rel=\"icon\" href=\"data:,\"></head><body>"
+                "<a class=\"skip\" href=\"#main\">%s</a>"
                 "<header class=\"top\"><a class=\"brand\" href=\"/\">%s<small>%s</small></a>",
-                title, agency, _("Cải cách hành chính"), agency);
+                title, agency, _("Bỏ qua, đến nội dung chính"), _("Cải cách hành chính"), agency);
     nav(r, b);
-    html_lit(b, "</header><main>");
+    html_lit(b, "</header><main id=\"main\">");
 }
 
 void page_end(req *r, resp *w)

@@ -14,7 +14,8 @@ void html_printf_(buf *b, const char *fmt, ...);
 /* Appends raw markup; only string literals compile. */
 #define html_lit(b, s) buf_puts((b), "" s "")
 
-/* Writes the page head, header and navigation for the signed-in user. */
+/* Writes the page head, the "skip to content" link, the header and navigation
+ * for the signed-in user, and opens <main id="main">. */
 void page_begin(req *r, resp *w, const char *title);
 /* Closes the page opened by page_begin; sets status 200 if unset. */
 void page_end(req *r, resp *w);

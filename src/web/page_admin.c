@@ -525,8 +525,8 @@ static void role_options(buf *b, const char *selected)
 static void users_table(buf *b, const user_list *users)
 {
     html_printf(b, "<section class=\"card\"><h2>%s</h2><div class=\"table-wrap\"><table class=\"responsive\"><thead><tr>"
-                   "<th>%s</th><th>%s</th><th>%s</th><th>%s</th><th>%s</th><th>%s</th><th></th></tr></thead><tbody>",
-                _("Người dùng"), _("Tên đăng nhập"), _("Họ tên"), _("Vai trò"), _("Đơn vị"), _("Trạng thái"), _("Tạo ngày"));
+                   "<th>%s</th><th>%s</th><th>%s</th><th>%s</th><th>%s</th><th>%s</th><th><span class=\"visually-hidden\">%s</span></th></tr></thead><tbody>",
+                _("Người dùng"), _("Tên đăng nhập"), _("Họ tên"), _("Vai trò"), _("Đơn vị"), _("Trạng thái"), _("Tạo ngày"), _("Thao tác"));
     for (int i = 0; i < users->n; i++) {
         const user_row *u = &users->v[i];
         char created[16];

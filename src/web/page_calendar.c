@@ -360,7 +360,7 @@ static void listed_days(req *r, buf *b, const cal_calendar *cal, int year, const
     html_printf(b, "<section id=\"days\"><h2>%s (%d)</h2>", _("Các ngày nghỉ lễ, Tết, nghỉ bù và làm bù"), (int)n);
     error_message(b, st, "remove");
     html_printf(b, "<div class=\"table-wrap\"><table class=\"responsive cal-days\"><thead><tr><th>%s</th><th>%s</th><th>%s</th>"
-                   "<th>%s</th><th>%s</th><th>%s</th><th class=\"no-print\"><span class=\"cal-sr\">%s</span></th></tr></thead><tbody>",
+                   "<th>%s</th><th>%s</th><th>%s</th><th class=\"no-print\"><span class=\"visually-hidden\">%s</span></th></tr></thead><tbody>",
                 _("Ngày"), _("Thứ"), _("Âm lịch"), _("Loại"), _("Tên"), _("Căn cứ"), _("Thao tác"));
     for (size_t i = 0; i < n; i++) listed_row(r, b, &days[i], override_of(rows, nrows, days[i].jdn), year);
     if (n == 0) html_printf(b, "<tr><td colspan=\"7\" class=\"muted\">%s</td></tr>", _("Không có ngày nào."));

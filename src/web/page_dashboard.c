@@ -50,10 +50,11 @@ static void status_cards(buf *b, int64_t plan, const plan_stats *s)
 
 static void progress_table(buf *b, int64_t plan, const char *title, const char *param, const progress_row *rows, int n)
 {
-    html_printf(b, "<h2>%s</h2><div class=\"table-wrap\"><table class=\"responsive\"><thead><tr><th></th><th class=\"num\">%s</th>"
+    html_printf(b, "<h2>%s</h2><div class=\"table-wrap\"><table class=\"responsive\"><thead><tr><th>%s</th><th class=\"num\">%s</th>"
                    "<th class=\"num\">%s</th><th class=\"num\">%s</th><th class=\"num\">%s</th><th class=\"num\">%s</th>"
                    "<th>%s</th></tr></thead><tbody>",
-                title, _("Tổng"), _("Hoàn thành"), _("Đang thực hiện"), _("Chưa triển khai"), _("Quá hạn"), _("Tiến độ bình quân"));
+                title, strcmp(param, "area") ? _("Đơn vị chủ trì") : _("Lĩnh vực"), _("Tổng"), _("Hoàn thành"),
+                _("Đang thực hiện"), _("Chưa triển khai"), _("Quá hạn"), _("Tiến độ bình quân"));
     for (int i = 0; i < n; i++) {
         const progress_row *p = &rows[i];
         html_printf(b, "<tr><td>%s</td>", p->label);

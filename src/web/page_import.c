@@ -32,7 +32,8 @@ typedef struct {
 
 static void column_row(buf *b, const char *name, bool required, const char *meaning)
 {
-    html_printf(b, "<tr><td><code>%s</code></td><td>%s</td><td>%s</td></tr>", name, required ? _("bắt buộc") : _("tùy chọn"), meaning);
+    html_printf(b, "<tr><td data-label=\"%s\"><code>%s</code></td><td data-label=\"%s\">%s</td><td data-label=\"%s\">%s</td></tr>",
+                _("Cột"), name, _("Yêu cầu"), required ? _("bắt buộc") : _("tùy chọn"), _("Ý nghĩa"), meaning);
 }
 
 static void format_help(buf *b)
@@ -41,7 +42,8 @@ static void format_help(buf *b)
                 _("Tệp CSV mã UTF-8 (trong Excel: Lưu thành → “CSV UTF-8”), phân cách bằng dấu phẩy; dòng đầu là tên cột, "
                   "theo thứ tự bất kỳ; mỗi dòng sau là một nhiệm vụ. Trường có dấu phẩy, dấu ngoặc kép hoặc xuống dòng "
                   "phải đặt trong ngoặc kép, ngoặc kép bên trong viết hai lần (\"\")."));
-    html_printf(b, "<div class=\"table-wrap\"><table><thead><tr><th>%s</th><th></th><th>%s</th></tr></thead><tbody>", _("Cột"), _("Ý nghĩa"));
+    html_printf(b, "<div class=\"table-wrap\"><table class=\"responsive\"><thead><tr><th>%s</th><th>%s</th><th>%s</th></tr></thead><tbody>",
+                _("Cột"), _("Yêu cầu"), _("Ý nghĩa"));
     column_row(b, "plan_code", true, _("Mã kế hoạch, vd. KH2022; mọi dòng của một tệp cùng một mã"));
     column_row(b, "area_no", true, _("Số lĩnh vực như văn bản ghi: I, II… hoặc 1, 2…"));
     column_row(b, "area_title", true, _("Tên lĩnh vực (có thể để trống ở các dòng sau của cùng lĩnh vực)"));

@@ -36,9 +36,9 @@ static void profile_page(req *r, resp *w, int status, const char *message, const
     html_printf(b, "<label>%s<input type=\"password\" name=\"current\" required maxlength=\"256\" autocomplete=\"current-password\"></label>"
                    "<label>%s<input type=\"password\" name=\"password\" required minlength=\"10\" maxlength=\"256\" autocomplete=\"new-password\"></label>"
                    "<button type=\"submit\">%s</button></form></section>", _("Mật khẩu hiện tại"), _("Mật khẩu mới (ít nhất 10 ký tự)"), _("Đổi mật khẩu"));
-    html_printf(b, "<section class=\"card\"><h2>%s</h2><p class=\"muted\">%s</p><table><thead><tr><th>%s</th><th>%s</th><th>%s</th><th></th></tr></thead><tbody>",
+    html_printf(b, "<section class=\"card\"><h2>%s</h2><p class=\"muted\">%s</p><table><thead><tr><th>%s</th><th>%s</th><th>%s</th><th><span class=\"visually-hidden\">%s</span></th></tr></thead><tbody>",
                 _("Mã truy cập API"), _("Dùng trong tiêu đề Authorization: Bearer <mã>. Mã được lưu dạng băm."),
-                _("Tên"), _("Tạo lúc"), _("Dùng lần cuối"));
+                _("Tên"), _("Tạo lúc"), _("Dùng lần cuối"), _("Thao tác"));
     token_ctx t = {r, b};
     store_token_list(r->db, r->user.id, token_row, &t);
     html_lit(b, "</tbody></table><form method=\"post\" action=\"/profile/tokens\" class=\"filters\">");

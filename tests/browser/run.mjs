@@ -5,60 +5,16 @@
 // with a PDF and sees it on the timeline.
 // Prints "browser: N passed, M failed"; exits non-zero on any failure. The
 // server is stopped and the data directory removed in every case.
-import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, existsSync } from 'node:fs';
-import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join, resolve, dirname } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { chromium } from 'playwright-core';
+import { checkTools, demoDataDir, removeDataDir, freePort, startServer, stopServer, launchBrowser } from './server.mjs';
 
-const here = dirname(fileURLToPath(import.meta.url));
-const BIN = process.env.CCHC_BIN || resolve(here, '../../build/cchc');
-const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
 const STEP_TIMEOUT = 15000;
 
 let passed = 0;
-let liveServer = null;   // killed on any exit, even an interrupted one
-process.on('exit', () => { if (liveServer && liveServer.exitCode === null) liveServer.kill('SIGKILL'); });
-for (const sig of ['SIGINT', 'SIGTERM']) process.on(sig, () => process.exit(130));
 const failures = [];
 function check(name, ok, detail = '') {
   if (ok) { passed++; console.log(`  ok   ${name}`); }
   else { failures.push(name); console.log(`  FAIL ${name}${detail ? ': ' + detail : ''}`); }
   return ok;
-}
-
-function freePort() {
-  return new Promise((res, rej) => {
-    const s = createServer();
-    s.once('error', rej);
-    s.listen(0, '127.0.0.1', () => { const { port } = s.address(); s.close(() => res(port)); });
-  });
-}
-
-// Starts `cchc serve` and resolves once it prints that it is serving.
-function startServer(dataDir, port) {
-  return new Promise((res, rej) => {
-    const proc = liveServer = spawn(BIN, ['serve', '--data', dataDir, '--listen', `127.0.0.1:${port}`], { stdio: ['ignore', 'pipe', 'pipe'] });
-    let out = '', err = '';
-    const timer = setTimeout(() => rej(new Error(`server did not start in 20 s\n${out}${err}`)), 20000);
-    proc.stdout.on('data', (d) => {
-      out += d;
-      if (out.includes('serving')) { clearTimeout(timer); res(proc); }
-    });
-    proc.stderr.on('data', (d) => { err += d; });
-    proc.once('exit', (code) => { clearTimeout(timer); rej(new Error(`server exited (${code})\n${out}${err}`)); });
-  });
-}
-
-function stopServer(proc) {
-  return new Promise((res) => {
-    if (!proc || proc.exitCode !== null || proc.signalCode !== null) { res(); return; }
-    const kill = setTimeout(() => proc.kill('SIGKILL'), 8000);
-    proc.once('exit', () => { clearTimeout(kill); res(); });
-    proc.kill('SIGTERM');
-  });
 }
 
 // A small valid PDF.
@@ -71,28 +27,20 @@ function pdfBytes(tag) {
 }
 
 async function main() {
-  if (!existsSync(BIN)) throw new Error(`${BIN} is missing: run "make" first`);
-  if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: run "scripts/deps browser"`);
-  const dataDir = mkdtempSync(join(tmpdir(), 'cchc-browser-'));
+  checkTools();
+  const { dir: dataDir, init, accounts } = demoDataDir('cchc-browser-');
   let server = null, browser = null;
   try {
-    const init = spawnSync(BIN, ['init', '--data', dataDir, '--demo'], { encoding: 'utf8' });
     if (!check('cchc init --demo', init.status === 0, init.stderr)) return;
-    const accounts = readFileSync(join(dataDir, 'demo-accounts.txt'), 'utf8').trim().split('\n').map((l) => l.split('\t'));
     const me = accounts.find((a) => a[0] === 'thanhtra');
     if (!check('demo account thanhtra (unit)', me && me[1] === 'unit' && me[2].length >= 10)) return;
     const password = me[2];
 
     const port = await freePort();
-    server = liveServer = await startServer(dataDir, port);
+    server = await startServer(dataDir, port);
     const base = `http://127.0.0.1:${port}`;
 
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      headless: true,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-             '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    });
+    browser = await launchBrowser();
     const context = await browser.newContext({ locale: 'vi-VN' });
     const page = await context.newPage();
     page.setDefaultTimeout(STEP_TIMEOUT);
@@ -187,7 +135,7 @@ async function main() {
   } finally {
     if (browser) await browser.close().catch(() => {});
     await stopServer(server);
-    rmSync(dataDir, { recursive: true, force: true });
+    removeDataDir(dataDir);
   }
 }
 

@@ -175,6 +175,18 @@ static void test_import_dry_run_and_apply(void **state)
     assert_int_equal(count(live, "SELECT COUNT(*) FROM tasks"), before + 1);
 }
 
+/* cchc routes: the route table as TSV, one route a line (read by tests/browser/a11y.mjs). */
+static void test_routes_lists_the_table(void **state)
+{
+    (void)state;
+    char out[16384];
+    assert_int_equal(run(NULL, out, sizeof out, "routes"), 0);
+    assert_non_null(strstr(out, "GET\t/tasks/{id}\thtml\tread_internal\tTask and timeline\n"));
+    assert_non_null(strstr(out, "POST\t/api/v1/session\tjson\tpublic\t"));
+    assert_int_equal(run(NULL, out, sizeof out, "routes --help"), 0);
+    assert_int_equal(run(NULL, out, sizeof out, "routes extra"), 2);
+}
+
 static void test_configuration_errors(void **state)
 {
     (void)state;
@@ -196,6 +208,7 @@ int main(void)
         cmocka_unit_test(test_backup_pg_dump_is_private_and_restorable),
         cmocka_unit_test(test_bad_db_url_is_one_line_exit_1),
         cmocka_unit_test(test_import_dry_run_and_apply),
+        cmocka_unit_test(test_routes_lists_the_table),
         cmocka_unit_test(test_configuration_errors),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
