@@ -28,7 +28,7 @@ const NOT_PAGES = {
 const PER_PATTERN = 2;           // URLs checked per route pattern and role
 const MAX_TABS = 400;            // Tab presses per page at most
 const JOBS = Number(process.env.A11Y_JOBS) || 3;   // roles checked at the same time
-const ROLES = ['anonymous', 'admin', 'office', 'leader', 'unit', 'viewer'];
+const ROLES = ['anonymous', 'admin', 'office', 'leader', 'unit', 'viewer', 'onestop', 'specialist', 'head'];   // every role of model.h
 const WIDTHS = [
   { name: 'desktop', options: { viewport: { width: 1280, height: 800 } } },
   { name: 'phone', options: { viewport: { width: 375, height: 740 }, isMobile: true, hasTouch: true, deviceScaleFactor: 2 } },
