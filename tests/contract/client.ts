@@ -15,6 +15,8 @@ type Task = components['schemas']['Task'];
 type UpdateBody = Json<paths['/api/v1/tasks/{id}/updates']['post']['requestBody']>;
 type UpdateResult = Json<paths['/api/v1/tasks/{id}/updates']['post']['responses'][201]>;
 type ApiError = components['schemas']['Error'];
+type Intake = Json<paths['/api/v1/dossiers']['post']['requestBody']>;
+type Dossier = components['schemas']['Dossier'];
 
 declare const process: { env: Record<string, string | undefined>; exit(code: number): never };
 
@@ -33,7 +35,7 @@ async function call<T>(method: string, path: string, body?: unknown): Promise<T>
     const eq = (pair ?? '').indexOf('=');
     if (eq > 0) jar.set(pair!.slice(0, eq), pair!.slice(eq + 1));
   }
-  const data: unknown = await res.json();
+  const data: unknown = res.status === 204 ? {} : await res.json();
   if (!res.ok) {
     const e = data as ApiError;
     throw new Error(`${method} ${path}: ${res.status} ${e.error.code}: ${e.error.message}`);
@@ -63,6 +65,20 @@ async function main(): Promise<void> {
   const result = await call<UpdateResult>('POST', `/api/v1/tasks/${task.id}/updates`, update);
   if (result.task.percent !== 60 || result.task.status !== 'in_progress') throw new Error('the update did not take');
   console.log(`client: ${role} ${session.user.username} updated task ${task.number} of ${plan.code} (due ${due ?? '—'}), update ${result.update_id}`);
+
+  // The one-stop officer receives a dossier, then looks it up by its code.
+  await call<unknown>('DELETE', '/api/v1/session');
+  jar.clear();
+  const officer = await call<Session>('POST', '/api/v1/session',
+    { username: process.env.CCHC_ONESTOP_USER ?? 'motcua', password: process.env.CCHC_ONESTOP_PASSWORD ?? '' } satisfies LoginBody);
+  csrf = officer.csrf_token;
+  const intake: Intake = { procedure: process.env.CCHC_PROCEDURE ?? '2.001914', channel: 'counter',
+                           applicant: { name: 'Nguyễn Văn An', id_number: '031203004567' }, components: [{ component_id: 1 }] };
+  const received = await call<Dossier>('POST', '/api/v1/dossiers', intake);
+  const found = await call<Dossier>('GET', `/api/v1/dossiers/${encodeURIComponent(received.code)}`);
+  const status: number = found.portal_status;
+  if (found.state !== 'received' || found.code !== received.code) throw new Error('the dossier lookup did not match');
+  console.log(`client: ${officer.user.role} received dossier ${found.code} (${found.state_label}, portal status ${status}, due ${found.due_at})`);
 }
 
 main().catch((e: unknown) => { console.error(`client: ${e instanceof Error ? e.message : String(e)}`); process.exit(1); });

@@ -89,10 +89,13 @@ async function main() {
     if (!check('tsc compiles client.ts', emit.status === 0, emit.out)) return;
     const accounts = readFileSync(join(dir, 'data', 'demo-accounts.txt'), 'utf8').split('\n').map((l) => l.split('\t'));
     const thanhtra = accounts.find((a) => a[0] === 'thanhtra');
+    const motcua = accounts.find((a) => a[0] === 'motcua');
     writeFileSync(join(outDir, 'package.json'), '{"type":"module"}');
     const client = run(process.execPath, [join(outDir, 'client.js')],
-                       { env: { ...process.env, CCHC_URL: base, CCHC_USER: 'thanhtra', CCHC_PASSWORD: thanhtra[2], CCHC_UNIT: 'TTRA' } });
+                       { env: { ...process.env, CCHC_URL: base, CCHC_USER: 'thanhtra', CCHC_PASSWORD: thanhtra[2], CCHC_UNIT: 'TTRA',
+                                CCHC_ONESTOP_USER: 'motcua', CCHC_ONESTOP_PASSWORD: motcua[2] } });
     check('the typed client logs in, reads a task and posts an update', client.status === 0 && client.out.includes('updated task'), client.out);
+    check('the typed client receives a dossier and looks it up by its code', client.status === 0 && client.out.includes('received dossier'), client.out);
     if (client.status === 0) console.log('  ' + client.out.trim());
   } finally {
     if (server) { server.kill('SIGTERM'); await new Promise((r) => server.once('exit', r)); }

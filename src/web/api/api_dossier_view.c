@@ -202,38 +202,82 @@ static void fill_events(dossier_view *v, const dossier_event_row *ev, int n)
     v->nevents = n;
 }
 
-void dossier_reply(req *r, resp *w, int status, const dossier_row *x, bool masked, bool with_events)
+/* A dossier_view and what its pointers point to. */
+typedef struct {
+    dossier_view v;
+    pause_view pv[DOSSIER_MAX_PAUSES];
+    char masked_id[16];
+    apology_view ap;
+    unit_ref_view holder;
+    dossier_event_row *ev;
+    int nev;
+} dossier_built;
+
+/* Builds b from x (reads its events); false on a database error. */
+static bool dossier_build(req *r, const dossier_row *x, bool masked, bool with_events, dossier_built *b)
 {
-    dossier_event_row *ev = NULL;
-    int nev = 0;
-    if (store_dossier_events(r->db, x->id, &ev, &nev) != DB_OK) { resp_json_error(w, 500, "internal", _("Lỗi đọc dữ liệu."), NULL); return; }
+    memset(b, 0, sizeof *b);
+    if (store_dossier_events(r->db, x->id, &b->ev, &b->nev) != DB_OK) return false;
     dl_pause pauses[DOSSIER_MAX_PAUSES];
     const char *reasons[DOSSIER_MAX_PAUSES];
-    int np = dossier_pauses(ev, nev, pauses, reasons, DOSSIER_MAX_PAUSES);
-    pause_view pv[DOSSIER_MAX_PAUSES];
+    int np = dossier_pauses(b->ev, b->nev, pauses, reasons, DOSSIER_MAX_PAUSES);
     for (int i = 0; i < np; i++) {
-        pv[i] = (pause_view){.reason = reasons[i] ? reasons[i] : "", .open = pauses[i].to != DL_OPEN};
-        dossier_time_format(pauses[i].from, pv[i].from);
-        if (pauses[i].to != DL_OPEN) dossier_time_format(pauses[i].to, pv[i].to);
+        b->pv[i] = (pause_view){.reason = reasons[i] ? reasons[i] : "", .open = pauses[i].to != DL_OPEN};
+        dossier_time_format(pauses[i].from, b->pv[i].from);
+        if (pauses[i].to != DL_OPEN) dossier_time_format(pauses[i].to, b->pv[i].to);
     }
-    char masked_id[16];
-    mask_id(x->id_number, masked_id);
-    apology_view ap = {x->m.apology_at, x->m.apology_due_at};
-    unit_ref_view holder = {x->holder_unit_id, x->holder_unit_name ? x->holder_unit_name : ""};
+    mask_id(x->id_number, b->masked_id);
+    b->ap = (apology_view){x->m.apology_at, x->m.apology_due_at};
+    b->holder = (unit_ref_view){x->holder_unit_id, x->holder_unit_name ? x->holder_unit_name : ""};
     dossier_state st = (dossier_state)dossier_state_parse(x->m.state);
-    dossier_view v = {
+    b->v = (dossier_view){
         .code = x->code, .channel = x->channel, .state = x->m.state, .state_label = dossier_state_label(st), .regime = x->regime,
         .received_at = x->received_at, .due_at = x->m.due_at, .finished_at = x->m.finished_at, .returned_at = x->m.returned_at,
         .procedure = {x->procedure_code, x->procedure_name, x->procedure_version},
         .portal_status = x->portal_status ? x->portal_status : dossier_default_portal_status(st), .step = x->m.step,
         .supplement_requests = x->m.supplement_requests, .npauses = np, .paused = x->m.paused_since != NULL,
-        .home_service = x->home_service, .pauses = pv, .apology = x->m.apology_at ? &ap : NULL,
-        .applicant = {x->name, masked ? masked_id : x->id_number, x->phone, x->email, x->address},
-        .holder = x->holder_unit_id ? &holder : NULL};
-    v.has_on_time = on_time_of(x, &v.on_time);
-    if (with_events && nev) v.events = calloc((size_t)nev, sizeof *v.events);
-    if (v.events) fill_events(&v, ev, nev);
-    api_reply(w, status, &SCHEMA_DOSSIER, &v);
-    free(v.events);
-    dossier_events_free(ev, nev);
+        .home_service = x->home_service, .pauses = b->pv, .apology = x->m.apology_at ? &b->ap : NULL,
+        .applicant = {x->name, masked ? b->masked_id : x->id_number, x->phone, x->email, x->address},
+        .holder = x->holder_unit_id ? &b->holder : NULL};
+    b->v.has_on_time = on_time_of(x, &b->v.on_time);
+    if (with_events && b->nev) b->v.events = calloc((size_t)b->nev, sizeof *b->v.events);
+    if (b->v.events) fill_events(&b->v, b->ev, b->nev);
+    return true;
+}
+
+static void dossier_built_free(dossier_built *b)
+{
+    free(b->v.events);
+    dossier_events_free(b->ev, b->nev);
+}
+
+void dossier_reply(req *r, resp *w, int status, const dossier_row *x, bool masked, bool with_events)
+{
+    dossier_built b;
+    if (!dossier_build(r, x, masked, with_events, &b)) { resp_json_error(w, 500, "internal", _("Lỗi đọc dữ liệu."), NULL); return; }
+    api_reply(w, status, &SCHEMA_DOSSIER, &b.v);
+    dossier_built_free(&b);
+}
+
+typedef struct { dossier_view *items; int n; } dossier_list_view;
+static const js_field LIST_FIELDS[] = {
+    {.name = "dossiers", .type = JS_ARRAY, .offset = offsetof(dossier_list_view, items), .ref = &SCHEMA_DOSSIER,
+     .count_at = offsetof(dossier_list_view, n), .description = "Most urgent first; identity numbers masked, no timeline"},
+};
+JS_SCHEMA(SCHEMA_DOSSIER_LIST, "DossierList", dossier_list_view, "Dossiers the caller may see", LIST_FIELDS);
+
+void dossier_list_reply(req *r, resp *w, const dossier_row *rows, int n)
+{
+    dossier_built *built = calloc((size_t)n + 1, sizeof *built);
+    dossier_list_view l = {calloc((size_t)n + 1, sizeof(dossier_view)), 0};
+    bool ok = built && l.items;
+    for (; ok && l.n < n; l.n++) {
+        ok = dossier_build(r, &rows[l.n], true, false, &built[l.n]);
+        if (ok) l.items[l.n] = built[l.n].v;
+    }
+    if (ok) api_reply(w, 200, &SCHEMA_DOSSIER_LIST, &l);
+    else resp_json_error(w, 500, "internal", _("Lỗi đọc dữ liệu."), NULL);
+    for (int i = 0; built && i < l.n; i++) dossier_built_free(&built[i]);
+    free(built);
+    free(l.items);
 }

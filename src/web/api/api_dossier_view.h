@@ -27,4 +27,7 @@ int dossier_pauses(const dossier_event_row *ev, int n, dl_pause *out, const char
 /* Answers status with the dossier (masked: the identity number shows its
  * first and last three digits; events: the timeline too). */
 void dossier_reply(req *r, resp *w, int status, const dossier_row *x, bool masked, bool with_events);
+/* Answers 200 with {"dossiers": [...]}: each masked, without its timeline. */
+void dossier_list_reply(req *r, resp *w, const dossier_row *rows, int n);
+extern const js_schema SCHEMA_DOSSIER_LIST;
 #endif

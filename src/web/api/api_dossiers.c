@@ -84,14 +84,6 @@ static const api_param CODE_PARAM[] = {
     {PARAM_PATH, true, {.name = "code", .type = JS_STRING, .max_len = 52, .example = "\"000.00.25.H26-260302-0001\""}},
 };
 
-typedef struct { dossier_row *rows; int n; } dossier_rows_view;
-/* The list's items are Dossier objects: the list schema names them so. */
-static const js_field LIST_FIELDS[] = {
-    {.name = "dossiers", .type = JS_ARRAY, .offset = offsetof(dossier_rows_view, rows), .ref = &SCHEMA_DOSSIER,
-     .count_at = offsetof(dossier_rows_view, n), .description = "Most urgent first; identity numbers masked"},
-};
-static JS_SCHEMA(SCHEMA_DOSSIER_LIST, "DossierList", dossier_rows_view, "Dossiers the caller may see", LIST_FIELDS);
-
 static const int E_INTAKE[] = {415, 422, 0};
 static const int E_GET[] = {404, 0};
 static const int E_EVENT[] = {404, 409, 415, 422, 0};
@@ -269,18 +261,7 @@ void h_api_dossiers(req *r, resp *w)
     dossier_row *rows;
     int n;
     if (store_dossier_find(r->db, &f, &rows, &n) != DB_OK) { resp_json_error(w, 500, "internal", _("Lỗi đọc dữ liệu."), NULL); return; }
-    /* Each item is a Dossier as dossier_reply writes it (masked, no timeline). */
-    buf b = {0};
-    buf_puts(&b, "{\"dossiers\":[");
-    for (int i = 0; i < n; i++) {
-        resp one = {0};
-        dossier_reply(r, &one, 200, &rows[i], true, false);
-        if (i) buf_putc(&b, ',');
-        buf_add(&b, one.body.data ? one.body.data : "{}", one.body.len);
-        resp_free(&one);
-    }
-    buf_puts(&b, "]}");
-    resp_json_take(w, 200, &b);
+    dossier_list_reply(r, w, rows, n);
     dossier_rows_free(rows, n);
 }
 
