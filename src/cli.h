@@ -22,6 +22,8 @@ int seed_bundled(struct db *d, int demo, char *err, size_t errlen);
 /* Loads data/procedures.json when the procedure catalogue is empty (a new
  * database, or one made before the one-stop shop). 0, or -1 with err set. */
 int seed_procedures(struct db *d, char *err, size_t errlen);
+/* cchc init --demo: two sample dossiers, one received, one with a division. 0 or -1. */
+int seed_demo_dossiers(struct db *d, const config *cfg, char *err, size_t errlen);
 /* Opens the configured database (--db / [database] url, else DATA/cchc.db),
  * creating the data directory; prints errors. NULL on failure. */
 struct db *cli_open_db(const config *cfg);

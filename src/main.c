@@ -195,6 +195,7 @@ int cli_init(config *cfg, int argc, char **argv)
     int rc = seed_bundled(d, demo, err, sizeof err);
     if (rc != 0) fprintf(stderr, "cchc init: %s\n", err);
     else if (demo) rc = create_demo_users(cfg, d);
+    if (rc == 0 && demo && (rc = seed_demo_dossiers(d, cfg, err, sizeof err)) != 0) fprintf(stderr, "cchc init: %s\n", err);
     db_close(d);
     return rc == 0 ? 0 : 1;
 }

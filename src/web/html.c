@@ -90,6 +90,7 @@ static void nav(req *r, buf *b)
         if (u->unit_id) nav_link(b, "/my", _("Việc của đơn vị"), r->path);
         nav_link(b, "/reports", _("Báo cáo"), r->path);
         nav_link(b, "/targets", _("Chỉ tiêu"), r->path);
+        if (role_has(u->role, CAP_DOSSIER_READ)) nav_link(b, "/onestop", _("Một cửa"), r->path);
         nav_link(b, "/public", _("Trang công khai"), r->path);
         if (role_has(u->role, CAP_ADMIN)) nav_link(b, "/admin", _("Quản trị"), r->path);
         nav_link(b, "/profile", u->full_name[0] ? u->full_name : u->username, r->path);

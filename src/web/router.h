@@ -27,6 +27,7 @@ typedef struct route {
     const char *summary;      /* one line, for the OpenAPI description */
     bool cached;              /* its content may come from the page cache (page_cache.h) */
     const struct api_op *op;  /* JSON routes: the declared contract (api/api_op.h); NULL for HTML */
+    bool writes;              /* a GET that records something (a personal-data view): no read-only transaction */
 } route;
 
 extern const route ROUTES[];

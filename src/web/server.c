@@ -242,7 +242,7 @@ static enum MHD_Result respond(server *s, conn_state *st, struct MHD_Connection 
     for (int i = 0; i < st->nparams; i++) r.params[i] = st->params[i];   /* the req now owns them */
     r.nparams = st->nparams;
     st->nparams = 0;
-    bool read_only = (!strcmp(method, "GET") || !strcmp(method, "HEAD")) && !(st->rt && st->rt->op && st->rt->op->writes);
+    bool read_only = (!strcmp(method, "GET") || !strcmp(method, "HEAD")) && !(st->rt && st->rt->writes);
     db *d = worker_db(s);
     if (read_only && d && st->rt && st->rt->cached) {   /* before the first query: see db_current_generation */
         r.gen = db_current_generation(d);

@@ -249,6 +249,50 @@ static void test_back_office_only_and_views_logged(void **state)
     assert_int_equal(c_get(ONESTOP, "/api/v1/dossiers/not-a-code")->status, 404);
 }
 
+/* The back-office pages do what the API does: the counter form receives a
+ * dossier and prints its receipt, the inbox lists it, the dossier page offers
+ * the role's actions and its forms apply them. */
+static void test_pages(void **state)
+{
+    (void)state;
+    const response *r = c_get(ONESTOP, "/onestop/intake?procedure=" PROC);
+    assert_int_equal(r->status, 200);
+    assert_true(r_has(r, "name=\"component\" value=\"1\""));
+    r = c_post_form_csrf(ONESTOP, "/onestop/intake", "procedure=" PROC "&name=L%C3%AA+Th%E1%BB%8B+C%C3%BAc&phone=0987654321&component=1&channel=counter");
+    assert_int_equal(r->status, 303);
+    const char *loc = r_header(r, "Location");
+    assert_non_null(loc);
+    assert_non_null(strstr(loc, "/forms/01"));
+    char receipt[160], code[64];
+    snprintf(receipt, sizeof receipt, "%s", loc);
+    snprintf(code, sizeof code, "%.*s", (int)(strstr(receipt, "/forms/01") - (receipt + strlen("/dossiers/"))), receipt + strlen("/dossiers/"));
+    r = c_get(ONESTOP, receipt);
+    assert_int_equal(r->status, 200);
+    assert_true(r_has(r, "GIẤY TIẾP NHẬN HỒ SƠ VÀ HẸN TRẢ KẾT QUẢ"));
+    assert_true(r_has(r, code));
+    assert_true(r_has(r, "Lê Thị Cúc"));
+    r = c_get(ONESTOP, "/onestop");
+    assert_int_equal(r->status, 200);
+    assert_true(r_has(r, code));
+    char page[128], events[140];
+    snprintf(page, sizeof page, "/dossiers/%s", code);
+    snprintf(events, sizeof events, "/dossiers/%s/events", code);
+    r = c_get(ONESTOP, page);
+    assert_int_equal(r->status, 200);
+    assert_true(r_has(r, "value=\"transfer\""));
+    assert_false(r_has(r, "value=\"sign\""));               /* the leader's, not the one-stop officer's */
+    r = c_post_form_csrf(ONESTOP, events, "event=transfer&note=Chuy%E1%BB%83n");
+    assert_int_equal(r->status, 303);
+    assert_int_equal(h_query_int(H, "SELECT COUNT(*) FROM dossiers WHERE code = ? AND state = 'processing' AND step = 2", code), 1);
+    r = c_post_form_csrf(ONESTOP, events, "event=return");
+    assert_int_equal(r->status, 409);                          /* an HTML error page naming the state */
+    assert_true(r_has(r, "processing"));
+    assert_int_equal(c_get(OTHER_SPECIALIST, page)->status, 404);
+    r = c_get(SPECIALIST, "/onestop");
+    assert_true(r_has(r, code));
+    assert_int_equal(c_get(VIEWER, "/onestop")->status, 403);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -257,6 +301,7 @@ int main(void)
         cmocka_unit_test(test_lifecycle),
         cmocka_unit_test(test_one_apology_before_the_due_date),
         cmocka_unit_test(test_back_office_only_and_views_logged),
+        cmocka_unit_test(test_pages),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -33,7 +33,7 @@ typedef struct {
 
 static bool refuse(event_work *k, int status, const char *code, const char *message, const char *field)
 {
-    resp_json_error(k->w, status, code, message, field);
+    resp_error(k->r, k->w, status, code, message, field);
     return false;
 }
 
@@ -167,13 +167,13 @@ static bool event_allowed(event_work *k, dossier_state *next)
         char msg[256];
         snprintf(msg, sizeof msg, _("Không thực hiện được \"%s\" khi hồ sơ ở trạng thái \"%s\" (%s)."), k->in->event,
                  dossier_state_label(st), k->x->m.state);
-        resp_json_error(k->w, 409, "invalid_transition", msg, "state");
+        resp_error(k->r, k->w, 409, "invalid_transition", msg, "state");
         return false;
     }
     return true;
 }
 
-static void apply_event(req *r, resp *w, const event_request *in, const dossier_row *x, const procedure *p)
+static void apply_event(req *r, resp *w, const event_request *in, const dossier_row *x, const procedure *p, bool html)
 {
     event_work k = {.r = r, .w = w, .x = x, .p = p, .in = in, .ev = (dossier_event)dossier_event_parse(in->event),
                     .now = dossier_moment_of_unix(db_now())};
@@ -182,18 +182,35 @@ static void apply_event(req *r, resp *w, const event_request *in, const dossier_
     if (!event_allowed(&k, &next)) return;
     dossier_event_row *ev = NULL;
     int nev = 0;
-    if (store_dossier_events(r->db, x->id, &ev, &nev) != DB_OK) { resp_json_error(w, 500, "internal", _("Lỗi đọc dữ liệu."), NULL); return; }
+    if (store_dossier_events(r->db, x->id, &ev, &nev) != DB_OK) { resp_error(r, w, 500, "internal", _("Lỗi đọc dữ liệu."), NULL); return; }
     bool planned = plan_event(&k, next, ev, nev);
     dossier_events_free(ev, nev);
     if (!planned) return;
     int rc = store_dossier_apply(r->db, &k.c);
     dossier_row after;
-    if (rc == DB_DONE) resp_json_error(w, 409, "retry", _("Hồ sơ vừa được người khác cập nhật. Vui lòng tải lại và thử lại."), NULL);
-    else if (rc != DB_OK || !store_dossier_get(r->db, x->code, &after)) resp_json_error(w, 500, "internal", _("Không ghi được."), NULL);
+    if (rc == DB_DONE) resp_error(r, w, 409, "retry", _("Hồ sơ vừa được người khác cập nhật. Vui lòng tải lại và thử lại."), NULL);
+    else if (rc != DB_OK) resp_error(r, w, 500, "internal", _("Không ghi được."), NULL);
+    else if (html) {
+        char loc[128];
+        snprintf(loc, sizeof loc, "/dossiers/%s?ok=1", x->code);
+        resp_redirect(w, loc);
+    } else if (!store_dossier_get(r->db, x->code, &after)) resp_error(r, w, 500, "internal", _("Không ghi được."), NULL);
     else {
         dossier_reply(r, w, 200, &after, false, true);
         dossier_row_free(&after);
     }
+}
+
+void dossier_event_run(req *r, resp *w, const char *code, const event_request *in, bool html)
+{
+    dossier_row x = {0};
+    procedure_doc pd = {0};
+    if (dossier_event_parse(in->event) < 0) { resp_error(r, w, 422, "invalid_value", _("Thao tác không hợp lệ."), "event"); return; }
+    if (!store_dossier_get(r->db, code, &x)) { resp_error(r, w, 404, "not_found", _("Không tìm thấy hồ sơ."), NULL); return; }
+    if (!procedure_doc_load(r->db, x.procedure_version_id, &pd)) resp_error(r, w, 500, "internal", _("Không đọc được thủ tục."), NULL);
+    else apply_event(r, w, in, &x, &pd.p, html);
+    procedure_doc_free(&pd);
+    dossier_row_free(&x);
 }
 
 void h_api_dossier_event(req *r, resp *w)
@@ -204,16 +221,6 @@ void h_api_dossier_event(req *r, resp *w)
     }
     event_request in = {0};
     json_t *doc = NULL;
-    dossier_row x = {0};
-    procedure_doc pd = {0};
-    bool found = false;
-    if (api_parse_body(&OP_POST_DOSSIER_EVENT, r, w, &doc, &in)) {
-        found = store_dossier_get(r->db, r->params[0], &x);
-        if (!found) resp_json_error(w, 404, "not_found", _("Không tìm thấy hồ sơ."), NULL);
-        else if (!procedure_doc_load(r->db, x.procedure_version_id, &pd)) resp_json_error(w, 500, "internal", _("Không đọc được thủ tục."), NULL);
-        else apply_event(r, w, &in, &x, &pd.p);
-    }
-    procedure_doc_free(&pd);
-    if (found) dossier_row_free(&x);
+    if (api_parse_body(&OP_POST_DOSSIER_EVENT, r, w, &doc, &in)) dossier_event_run(r, w, r->params[0], &in, false);
     json_decref(doc);
 }

@@ -24,7 +24,6 @@ extern const char *const DOSSIER_STATE_IDS[], *const DOSSIER_EVENT_IDS[];
 
 /* ---- objects ------------------------------------------------------------------ */
 
-typedef struct { int component_id; const char **file_ids; int nfiles; } component_input;
 static const js_field COMPONENT_INPUT_FIELDS[] = {
     {.name = "component_id", .type = JS_INT, .offset = offsetof(component_input, component_id), .ranged = true, .min = 1,
      .max = PROC_MAX_COMPONENTS, .example = "1", .description = "The component's id in the procedure"},
@@ -34,13 +33,6 @@ static const js_field COMPONENT_INPUT_FIELDS[] = {
 };
 static JS_SCHEMA(SCHEMA_COMPONENT_INPUT, "DossierComponentInput", component_input, "A component received", COMPONENT_INPUT_FIELDS);
 
-typedef struct {
-    const char *procedure, *channel, *received_at, *note;
-    struct { const char *name, *id_number, *phone, *email, *address; } applicant;
-    component_input *components;
-    int ncomponents;
-    bool home_service;
-} intake_request;
 static const char *const INTAKE_CHANNELS[] = {"counter", "online", "postal", NULL};
 static const js_field INTAKE_FIELDS[] = {
     {.name = "procedure", .type = JS_STRING, .offset = offsetof(intake_request, procedure), .max_len = 32, .example = "\"2.001914\""},
@@ -106,7 +98,6 @@ const api_op OP_GET_DOSSIER = {
     .response = &SCHEMA_DOSSIER,
     .response_description = "The dossier with its timeline",
     .errors = E_GET,
-    .writes = true,
 };
 const api_op OP_CREATE_DOSSIER = {
     .id = "createDossier",
@@ -167,14 +158,14 @@ static bool require_json(req *r, resp *w)
 static bool intake_valid(req *r, resp *w, const intake_request *in, const procedure *p, int64_t *received)
 {
     if (!id_number_valid(in->applicant.id_number)) {
-        resp_json_error(w, 422, "invalid_value", _("Số định danh (CCCD) phải gồm 12 chữ số."), "applicant.id_number");
+        resp_error(r, w, 422, "invalid_value", _("Số định danh (CCCD) phải gồm 12 chữ số."), "applicant.id_number");
         return false;
     }
     bool seen[PROC_MAX_COMPONENTS + 1] = {0};
     for (int i = 0; i < in->ncomponents; i++) {
         int id = in->components[i].component_id;
         if (id > p->ncomponents || seen[id]) {
-            resp_json_error(w, 422, "invalid_value", _("Thành phần hồ sơ không có trong thủ tục, hoặc bị lặp."), "components");
+            resp_error(r, w, 422, "invalid_value", _("Thành phần hồ sơ không có trong thủ tục, hoặc bị lặp."), "components");
             return false;
         }
         seen[id] = true;
@@ -182,22 +173,23 @@ static bool intake_valid(req *r, resp *w, const intake_request *in, const proced
     *received = now_moment();
     if (in->received_at) {
         if (r->user.role != ROLE_ADMIN) {
-            resp_json_error(w, 403, "forbidden", _("Chỉ quản trị hệ thống được nhập bù hồ sơ đã nhận trước đây."), "received_at");
+            resp_error(r, w, 403, "forbidden", _("Chỉ quản trị hệ thống được nhập bù hồ sơ đã nhận trước đây."), "received_at");
             return false;
         }
         if (!dossier_time_parse(in->received_at, received) || *received > now_moment()) {
-            resp_json_error(w, 422, "invalid_date", _("Thời điểm tiếp nhận không hợp lệ (ISO, +07:00, không ở tương lai)."), "received_at");
+            resp_error(r, w, 422, "invalid_date", _("Thời điểm tiếp nhận không hợp lệ (ISO, +07:00, không ở tương lai)."), "received_at");
             return false;
         }
     }
     return true;
 }
 
-static void create_and_reply(req *r, resp *w, const intake_request *in, const procedure_row *row, const procedure *p, int64_t received)
+static void create_and_reply(req *r, resp *w, const intake_request *in, const procedure_row *row, const procedure *p, int64_t received,
+                             bool html)
 {
     int64_t due;
     if (!dossier_due(p, received, NULL, 0, received, &due)) {
-        resp_json_error(w, 422, "invalid_value", _("Không tính được hạn giải quyết của thủ tục."), "procedure");
+        resp_error(r, w, 422, "invalid_value", _("Không tính được hạn giải quyết của thủ tục."), "procedure");
         return;
     }
     char received_iso[32], due_iso[32], code[64];
@@ -219,12 +211,28 @@ static void create_and_reply(req *r, resp *w, const intake_request *in, const pr
                      .user_id = r->user.id, .username = r->user.username};
     int rc = store_dossier_create(r->db, &n, code);
     dossier_row x;
-    if (rc == DB_CONSTRAINT) resp_json_error(w, 422, "invalid_value", _("Không cấp được mã hồ sơ cho ngày này."), "received_at");
-    else if (rc != DB_OK || !store_dossier_get(r->db, code, &x)) resp_json_error(w, 500, "internal", _("Không lưu được hồ sơ."), NULL);
+    char loc[128];
+    snprintf(loc, sizeof loc, "/dossiers/%s/forms/01", code);
+    if (rc == DB_CONSTRAINT) resp_error(r, w, 422, "invalid_value", _("Không cấp được mã hồ sơ cho ngày này."), "received_at");
+    else if (rc == DB_OK && html) resp_redirect(w, loc);
+    else if (rc != DB_OK || !store_dossier_get(r->db, code, &x)) resp_error(r, w, 500, "internal", _("Không lưu được hồ sơ."), NULL);
     else {
         dossier_reply(r, w, 201, &x, false, true);
         dossier_row_free(&x);
     }
+}
+
+void dossier_intake_run(req *r, resp *w, const intake_request *in, bool html)
+{
+    procedure_row row = {0};
+    procedure_doc pd = {0};
+    int64_t received;
+    if (!in->procedure || !store_procedure_get(r->db, in->procedure, 0, &row) || !procedure_doc_load(r->db, row.version_id, &pd))
+        resp_error(r, w, 422, "invalid_value", _("Không có thủ tục này trong danh mục."), "procedure");
+    else if (intake_valid(r, w, in, &pd.p, &received))
+        create_and_reply(r, w, in, &row, &pd.p, received, html);
+    procedure_doc_free(&pd);
+    procedure_row_free(&row);
 }
 
 void h_api_dossier_create(req *r, resp *w)
@@ -232,17 +240,7 @@ void h_api_dossier_create(req *r, resp *w)
     if (!require_json(r, w)) return;
     intake_request in = {0};
     json_t *doc = NULL;
-    procedure_row row = {0};
-    procedure_doc pd = {0};
-    int64_t received;
-    if (api_parse_body(&OP_CREATE_DOSSIER, r, w, &doc, &in)) {
-        if (!store_procedure_get(r->db, in.procedure, 0, &row) || !procedure_doc_load(r->db, row.version_id, &pd))
-            resp_json_error(w, 422, "invalid_value", _("Không có thủ tục này trong danh mục."), "procedure");
-        else if (intake_valid(r, w, &in, &pd.p, &received))
-            create_and_reply(r, w, &in, &row, &pd.p, received);
-    }
-    procedure_doc_free(&pd);
-    procedure_row_free(&row);
+    if (api_parse_body(&OP_CREATE_DOSSIER, r, w, &doc, &in)) dossier_intake_run(r, w, &in, false);
     js_free(&SCHEMA_INTAKE, &in);
     json_decref(doc);
 }
@@ -260,7 +258,7 @@ void h_api_dossiers(req *r, resp *w)
     if (!sees_all_dossiers(r)) f.holder_unit_id = r->user.unit_id ? r->user.unit_id : -1;
     dossier_row *rows;
     int n;
-    if (store_dossier_find(r->db, &f, &rows, &n) != DB_OK) { resp_json_error(w, 500, "internal", _("Lỗi đọc dữ liệu."), NULL); return; }
+    if (store_dossier_find(r->db, &f, &rows, &n) != DB_OK) { resp_error(r, w, 500, "internal", _("Lỗi đọc dữ liệu."), NULL); return; }
     dossier_list_reply(r, w, rows, n);
     dossier_rows_free(rows, n);
 }
@@ -276,7 +274,7 @@ void h_api_dossier(req *r, resp *w)
     }
     if (store_dossier_viewed(r->db, x.id, r->user.id) != DB_OK) {
         dossier_row_free(&x);
-        resp_json_error(w, 500, "internal", _("Không ghi được nhật ký truy cập dữ liệu cá nhân."), NULL);
+        resp_error(r, w, 500, "internal", _("Không ghi được nhật ký truy cập dữ liệu cá nhân."), NULL);
         return;
     }
     dossier_reply(r, w, 200, &x, false, true);

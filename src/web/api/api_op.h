@@ -29,7 +29,6 @@ typedef struct api_op {
     bool free_form;                   /* the body is any JSON object (the API document itself) */
     const char *response_description;
     const int *errors;                /* 4xx the handler answers itself, 0-terminated; may be NULL */
-    bool writes;                      /* a GET that records something (a personal-data view): no read-only transaction */
 } api_op;
 
 /* Designates an op's parameter table: API_PARAMS(TASK_ID_PARAM). */

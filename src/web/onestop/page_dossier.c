@@ -1,0 +1,177 @@
+/* A dossier's page (/dossiers/{code}): applicant, components, the due date
+ * with its explanation, the timeline, and the actions the signed-in role may
+ * take in the dossier's state; its form posts (POST /dossiers/{code}/events,
+ * the same dossier_event_run as the API); and the printable receipt (form 01). */
+#include "web/handlers.h"
+#include "web/html.h"
+#include "web/api/api_dossier_event.h"
+#include "web/api/api_dossier_view.h"
+#include "calendar_current.h"
+#include "config.h"
+#include "core/i18n.h"
+#include "core/onestop/dossier.h"
+#include "store/onestop/store_dossier.h"
+#include <stdio.h>
+#include <string.h>
+
+static const char *local_time(const char *iso, char out[24])
+{
+    int64_t t;
+    int y, m, d;
+    if (!iso || !dossier_time_parse(iso, &t)) return "";
+    cal_ymd_from_jdn((int32_t)(t / 1440), &y, &m, &d);
+    snprintf(out, 24, "%02d/%02d/%04d %02d:%02d", d, m, y, (int)(t % 1440 / 60), (int)(t % 60));
+    return out;
+}
+
+/* Loads the dossier of the path if the user may see it; else answers 404. */
+static bool load_visible(req *r, resp *w, dossier_row *x)
+{
+    bool all = r->user.role == ROLE_ADMIN || r->user.role == ROLE_ONESTOP || r->user.role == ROLE_LEADER;
+    if (store_dossier_get(r->db, r->params[0], x)) {
+        if (all || (r->user.unit_id && r->user.unit_id == x->holder_unit_id)) return true;
+        dossier_row_free(x);
+    }
+    resp_error(r, w, 404, "not_found", _("Không tìm thấy hồ sơ."), NULL);
+    return false;
+}
+
+static void summary(buf *b, const dossier_row *x, const procedure *p)
+{
+    char rec[24], due[24];
+    html_printf(b, "<dl class=\"facts\"><dt>%s</dt><dd>%s (%s %d)</dd><dt>%s</dt><dd>%s</dd><dt>%s</dt><dd>%s</dd>"
+                   "<dt>%s</dt><dd>%s</dd><dt>%s</dt><dd>%s</dd><dt>%s</dt><dd>%s %s</dd>",
+                _("Thủ tục"), x->procedure_name, _("phiên bản"), x->procedure_version, _("Trạng thái"),
+                dossier_state_label((dossier_state)dossier_state_parse(x->m.state)), _("Tiếp nhận"), local_time(x->received_at, rec),
+                _("Hạn trả kết quả"), local_time(x->m.due_at, due), _("Đơn vị đang giữ"), x->holder_unit_name ? x->holder_unit_name : "—",
+                _("Người nộp"), x->name, x->phone && *x->phone ? x->phone : "");
+    if (x->m.paused_since) html_printf(b, "<dt>%s</dt><dd>%s</dd>", _("Thời hạn"), _("Tạm dừng, chờ người nộp bổ sung hồ sơ"));
+    if (x->m.apology_at) html_printf(b, "<dt>%s</dt><dd>%s</dd>", _("Xin lỗi, hẹn lại"), local_time(x->m.apology_due_at, due));
+    html_printf(b, "</dl><p class=\"muted\">%s: %d %s</p>", _("Thời hạn giải quyết theo quy định"), p->duration.value,
+                !strcmp(p->duration.unit, "working_hours") ? _("giờ làm việc") : !strcmp(p->duration.unit, "same_day") ? _("(trong ngày)")
+                : !strcmp(p->duration.unit, "days") ? _("ngày") : !strcmp(p->duration.unit, "months") ? _("tháng") : _("ngày làm việc"));
+}
+
+static void timeline(req *r, buf *b, const dossier_row *x)
+{
+    dossier_event_row *ev;
+    int n;
+    if (store_dossier_events(r->db, x->id, &ev, &n) != DB_OK) return;
+    html_printf(b, "<h2>%s</h2><ol class=\"timeline\">", _("Quá trình xử lý (phiếu kiểm soát)"));
+    for (int i = 0; i < n; i++) {
+        char at[24];
+        int st = dossier_state_parse(ev[i].to_state);
+        html_printf(b, "<li><strong>%s</strong> — %s, %s", local_time(ev[i].at, at),
+                    dossier_state_label((dossier_state)(st < 0 ? 0 : st)), ev[i].username);
+        if (ev[i].to_unit) html_printf(b, " → %s", ev[i].to_unit);
+        if (ev[i].step_result)
+            html_printf(b, " <span class=\"badge %s\">%s</span>", ev[i].step_result,
+                        !strcmp(ev[i].step_result, "late") ? _("chậm") : !strcmp(ev[i].step_result, "early") ? _("sớm") : _("đúng hạn"));
+        if (ev[i].note && *ev[i].note) html_printf(b, "<br>%s", ev[i].note);
+        html_lit(b, "</li>");
+    }
+    html_lit(b, "</ol>");
+    dossier_events_free(ev, n);
+}
+
+static void action_form(req *r, buf *b, const dossier_row *x, dossier_event e, const char *label)
+{
+    html_printf(b, "<form method=\"post\" action=\"/dossiers/%U/events\" class=\"stack card\"><input type=\"hidden\" name=\"event\" value=\"%s\">",
+                x->code, dossier_event_id(e));
+    html_csrf_field(r, b);
+    html_printf(b, "<label>%s<textarea name=\"note\" maxlength=\"2000\" rows=\"2\"></textarea></label>", _("Nội dung, ghi chú"));
+    if (e == DE_APOLOGISE)
+        html_printf(b, "<label>%s<input name=\"reason\" required maxlength=\"2000\"></label><label>%s<input type=\"date\" name=\"new_due_on\" required></label>",
+                    _("Lý do chậm"), _("Ngày hẹn trả mới"));
+    if (e == DE_REQUEST_SUPPLEMENT && x->m.supplement_requests >= 1)
+        html_printf(b, "<label>%s<input name=\"reason\" required maxlength=\"2000\"></label><label>%s<input name=\"legal_basis\" required maxlength=\"500\"></label>"
+                       "<label>%s<input name=\"approved_by\" required maxlength=\"64\"></label>",
+                    _("Lý do yêu cầu bổ sung lần hai"), _("Căn cứ pháp lý"), _("Lãnh đạo Sở đồng ý (tên đăng nhập)"));
+    html_printf(b, "<button type=\"submit\">%s</button></form>", label);
+}
+
+static void actions(req *r, buf *b, const dossier_row *x)
+{
+    static const struct { dossier_event e; const char *label; } ACTIONS[] = {
+        {DE_TRANSFER, N_("Chuyển bước tiếp theo")}, {DE_REQUEST_SUPPLEMENT, N_("Yêu cầu bổ sung hồ sơ")},
+        {DE_SUPPLEMENT_RECEIVED, N_("Đã nhận hồ sơ bổ sung")}, {DE_REQUEST_PAYMENT, N_("Yêu cầu nộp phí, lệ phí")},
+        {DE_PAYMENT_RECEIVED, N_("Đã nhận phí, lệ phí")}, {DE_APPROVE, N_("Duyệt dự thảo kết quả")}, {DE_SIGN, N_("Ký duyệt kết quả")},
+        {DE_RETURN, N_("Trả kết quả")}, {DE_APOLOGISE, N_("Xin lỗi và hẹn lại ngày trả")}, {DE_STOP, N_("Dừng xử lý")},
+        {DE_WITHDRAW, N_("Người nộp rút hồ sơ")}};
+    dossier_state st = (dossier_state)dossier_state_parse(x->m.state), next;
+    html_printf(b, "<h2>%s</h2>", _("Thao tác"));
+    int shown = 0;
+    for (size_t i = 0; i < sizeof ACTIONS / sizeof ACTIONS[0]; i++) {
+        if (!dossier_event_role_allowed(ACTIONS[i].e, r->user.role) || !dossier_next_state(st, ACTIONS[i].e, &next)) continue;
+        if (ACTIONS[i].e == DE_APOLOGISE && x->m.apology_at) continue;
+        action_form(r, b, x, ACTIONS[i].e, _(ACTIONS[i].label));
+        shown++;
+    }
+    if (!shown) html_printf(b, "<p class=\"muted\">%s</p>", _("Không có thao tác nào cho vai trò của bạn ở trạng thái này."));
+}
+
+void h_dossier_view(req *r, resp *w)
+{
+    dossier_row x;
+    if (!load_visible(r, w, &x)) return;
+    procedure_doc pd;
+    if (!procedure_doc_load(r->db, x.procedure_version_id, &pd) || store_dossier_viewed(r->db, x.id, r->user.id) != DB_OK) {
+        dossier_row_free(&x);
+        resp_error(r, w, 500, "internal", _("Lỗi đọc dữ liệu."), NULL);
+        return;
+    }
+    buf *b = &w->body;
+    page_begin(r, w, x.code);
+    html_printf(b, "<h1>%s %s</h1>", _("Hồ sơ"), x.code);
+    if (req_query(r, "ok")) html_printf(b, "<p class=\"ok-msg\" role=\"status\">%s</p>", _("Đã ghi."));
+    summary(b, &x, &pd.p);
+    html_printf(b, "<p><a href=\"/dossiers/%U/forms/01\">%s</a></p>", x.code, _("Giấy tiếp nhận hồ sơ và hẹn trả kết quả (mẫu 01)"));
+    actions(r, b, &x);
+    timeline(r, b, &x);
+    page_end(r, w);
+    procedure_doc_free(&pd);
+    dossier_row_free(&x);
+}
+
+void h_dossier_event_post(req *r, resp *w)
+{
+    event_request in = {req_form(r, "event"), req_form(r, "note"), req_form(r, "reason"), req_form(r, "legal_basis"),
+                        req_form(r, "approved_by"), req_form(r, "new_due_on")};
+    if (in.reason && !*in.reason) in.reason = NULL;
+    if (in.new_due_on && !*in.new_due_on) in.new_due_on = NULL;
+    dossier_row x;
+    if (!load_visible(r, w, &x)) return;
+    dossier_row_free(&x);
+    dossier_event_run(r, w, r->params[0], &in, true);
+}
+
+/* Form 01: Giấy tiếp nhận hồ sơ và hẹn trả kết quả, printable on A4. */
+void h_dossier_form01(req *r, resp *w)
+{
+    dossier_row x;
+    if (!load_visible(r, w, &x)) return;
+    procedure_doc pd;
+    if (!procedure_doc_load(r->db, x.procedure_version_id, &pd)) {
+        dossier_row_free(&x);
+        resp_error(r, w, 500, "internal", _("Lỗi đọc dữ liệu."), NULL);
+        return;
+    }
+    buf *b = &w->body;
+    char rec[24], due[24];
+    page_begin(r, w, _("Giấy tiếp nhận hồ sơ và hẹn trả kết quả"));
+    html_printf(b, "<div class=\"official-head\"><div><strong>%s</strong><br>%s</div><div><strong>%s</strong><br>%s</div></div>"
+                   "<h1 class=\"center\">%s</h1><p class=\"center\">%s: <strong>%s</strong></p>",
+                r->cfg->agency, _("BỘ PHẬN TIẾP NHẬN VÀ TRẢ KẾT QUẢ"), _("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"), _("Độc lập - Tự do - Hạnh phúc"),
+                _("GIẤY TIẾP NHẬN HỒ SƠ VÀ HẸN TRẢ KẾT QUẢ"), _("Mã hồ sơ"), x.code);
+    html_printf(b, "<p>%s: %s</p><p>%s: %s</p><p>%s: %s</p><p>%s: %s</p><h2>%s</h2><ol>",
+                _("Tiếp nhận hồ sơ của"), x.name, _("Địa chỉ"), x.address, _("Số điện thoại"), x.phone, _("Nội dung yêu cầu giải quyết"),
+                x.procedure_name, _("Thành phần hồ sơ"));
+    for (int i = 0; i < pd.p.ncomponents; i++) html_printf(b, "<li>%s (%d)</li>", pd.p.components[i].name, pd.p.components[i].quantity);
+    html_printf(b, "</ol><p>%s: %s</p><p>%s: <strong>%s</strong></p><p>%s: %s</p>"
+                   "<p><button type=\"button\" data-print hidden>%s</button></p>",
+                _("Thời gian tiếp nhận"), local_time(x.received_at, rec), _("Thời gian trả kết quả"), local_time(x.m.due_at, due),
+                _("Vào Sổ theo dõi hồ sơ, quyển số"), x.code, _("In giấy hẹn"));
+    page_end(r, w);
+    procedure_doc_free(&pd);
+    dossier_row_free(&x);
+}
