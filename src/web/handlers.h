@@ -80,6 +80,7 @@ void h_api_dossiers(req *r, resp *w);
 void h_api_dossier(req *r, resp *w);
 void h_api_dossier_create(req *r, resp *w);
 void h_api_dossier_event(req *r, resp *w);
+void h_api_dossier_stats(req *r, resp *w);
 /* onestop/page_inbox.c, onestop/page_dossier.c: the one-stop back office's pages */
 void h_onestop_inbox(req *r, resp *w);
 void h_onestop_intake_form(req *r, resp *w);
@@ -91,5 +92,5 @@ void h_dossier_form01(req *r, resp *w);
 extern const struct api_op OP_HEALTH, OP_OPENAPI, OP_CREATE_SESSION, OP_DELETE_SESSION, OP_LIST_PLANS, OP_GET_PLAN,
     OP_LIST_PLAN_TASKS, OP_GET_TASK, OP_POST_TASK_UPDATE, OP_LIST_UNITS, OP_LIST_TARGETS, OP_LIST_REPORT_PERIODS,
     OP_GET_REPORT_PERIOD, OP_ADD_WORKING_DAYS, OP_GET_CALENDAR_YEAR, OP_LIST_PROCEDURES, OP_GET_PROCEDURE, OP_PUT_PROCEDURE,
-    OP_LIST_DOSSIERS, OP_GET_DOSSIER, OP_CREATE_DOSSIER, OP_POST_DOSSIER_EVENT;
+    OP_LIST_DOSSIERS, OP_GET_DOSSIER, OP_CREATE_DOSSIER, OP_POST_DOSSIER_EVENT, OP_DOSSIER_STATS;
 #endif

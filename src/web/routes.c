@@ -76,6 +76,7 @@ const route ROUTES[] = {
     {"GET",  "/api/v1/procedures/{code}",        h_api_procedure,         CAP_PUBLIC,         J, NOCSRF,     BODY_DEFAULT, "A procedure", false, &OP_GET_PROCEDURE, false},
     {"GET",  "/api/v1/dossiers",                 h_api_dossiers,          CAP_DOSSIER_READ,   J, NOCSRF,     BODY_DEFAULT, "Dossiers (state, procedure, unit, from, to)", false, &OP_LIST_DOSSIERS, false},
     {"POST", "/api/v1/dossiers",                 h_api_dossier_create,    CAP_DOSSIER_INTAKE, J, CSRF,       BODY_DEFAULT, "Receive a dossier at the counter", false, &OP_CREATE_DOSSIER, false},
+    {"GET",  "/api/v1/stats/dossiers",           h_api_dossier_stats,     CAP_DOSSIER_READ,   J, NOCSRF,     BODY_DEFAULT, "One-stop statistics of a period", false, &OP_DOSSIER_STATS, false},
     {"GET",  "/api/v1/dossiers/{code}",          h_api_dossier,           CAP_DOSSIER_READ,   J, NOCSRF,     BODY_DEFAULT, "A dossier with its timeline", false, &OP_GET_DOSSIER, true},
     {"POST", "/api/v1/dossiers/{code}/events",   h_api_dossier_event,     CAP_DOSSIER_ACT,    J, CSRF,       BODY_DEFAULT, "Apply an event to a dossier", false, &OP_POST_DOSSIER_EVENT, false},
     /* /add before /{year}: the first matching pattern wins */

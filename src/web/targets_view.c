@@ -1,4 +1,6 @@
 /* Target evaluation and rendering (see targets_view.h). */
+#include "web/api/api_stats.h"
+#include "core/calendar.h"
 #include "web/targets_view.h"
 #include "core/i18n.h"
 #include "web/html.h"
@@ -9,7 +11,39 @@ bool target_computed_now(const char *source)
 {
     const char *name;
     return target_source_computed(source, &name) &&
-           (strcmp(name, "plan_tasks_done_rate") == 0 || strcmp(name, "unit_tasks_done_rate") == 0);
+           (strcmp(name, "plan_tasks_done_rate") == 0 || strcmp(name, "unit_tasks_done_rate") == 0 ||
+            strcmp(name, "dossier_on_time_rate") == 0 || strcmp(name, "online_dossier_rate") == 0);
+}
+
+/* The days of a target period "2022" or "2026-2027"; false otherwise. */
+static bool period_days(const char *period, int32_t *from, int32_t *to)
+{
+    int a = 0, b = 0;
+    int k = period ? sscanf(period, "%d-%d", &a, &b) : 0;
+    if (k < 1 || a < 1900 || a > 2199) return false;
+    if (k < 2) b = a;
+    if (b < a || b > 2199) return false;
+    *from = cal_jdn_from_ymd(a, 1, 1);
+    *to = cal_jdn_from_ymd(b, 12, 31);
+    return true;
+}
+
+/* The dossier-based figures: on-time share of the finished dossiers, online share of the received. */
+static bool dossier_figure(req *r, const target_row *t, const char *name, target_eval *e)
+{
+    int32_t from, to;
+    dossier_stats s;
+    if (!period_days(t->period, &from, &to) || dossier_period_stats(r->db, NULL, 0, from, to, &s) != DB_OK) return false;
+    if (!strcmp(name, "dossier_on_time_rate")) {
+        if (!dossier_stats_on_time_rate(&s, &e->actual)) return false;
+        e->basis = _("Hệ thống tự tính từ Một cửa điện tử: hồ sơ giải quyết trước hoặc đúng hạn / hồ sơ đã giải quyết trong kỳ");
+    } else {
+        if (s.received == 0) return false;
+        e->actual = 100.0 * s.online / s.received;
+        e->basis = _("Hệ thống tự tính từ Một cửa điện tử: hồ sơ nộp trực tuyến / hồ sơ tiếp nhận trong kỳ");
+    }
+    e->has_actual = e->computed = true;
+    return true;
 }
 
 target_eval target_evaluate(req *r, const target_row *t)
@@ -28,6 +62,10 @@ target_eval target_evaluate(req *r, const target_row *t)
             e.has_actual = e.computed = true;
             e.basis = _("Hệ thống tự tính: đơn vị đã hoàn thành mọi nhiệm vụ chủ trì / số đơn vị chủ trì");
         }
+    } else if (computed && (!strcmp(name, "dossier_on_time_rate") || !strcmp(name, "online_dossier_rate"))) {
+        if (!dossier_figure(r, t, name, &e))
+            e.basis = _("Hệ thống tự tính từ Một cửa điện tử khi có hồ sơ trong kỳ");
+        e.computed = true;
     } else if (t->has_measure) {
         e.has_actual = true;
         e.actual = t->measured;

@@ -293,6 +293,35 @@ static void test_pages(void **state)
     assert_int_equal(c_get(VIEWER, "/onestop")->status, 403);
 }
 
+/* The statistics and the plan's one-stop target come from the dossiers. */
+static void test_stats_and_target(void **state)
+{
+    (void)state;
+    json_t *st = get_json(LEADER, "/api/v1/stats/dossiers?group=procedure", 200);
+    json_t *total = json_object_get(st, "total");
+    int64_t received = h_query_int(H, "SELECT COUNT(*) FROM dossiers WHERE state <> ?", "refused");
+    assert_int_equal(json_integer_value(json_object_get(total, "received")), received);
+    assert_int_equal(json_integer_value(json_object_get(total, "finished")),
+                     h_query_int(H, "SELECT COUNT(*) FROM dossiers WHERE finished_at IS NOT NULL AND state <> ?", "withdrawn"));
+    assert_true(json_array_size(json_object_get(st, "rows")) >= 1);
+    json_t *row = json_array_get(json_object_get(st, "rows"), 0);
+    assert_string_equal(jstr(row, "key"), PROC);
+    json_decref(st);
+    assert_int_equal(c_get(VIEWER, "/api/v1/stats/dossiers")->status, 403);
+    /* KH2022.I2.07 "100% on time" is computed over 2022's dossiers: none, so no figure, and no typing in. */
+    json_t *targets = get_json(LEADER, "/api/v1/targets", 200), *t;
+    size_t i;
+    bool seen = false;
+    json_array_foreach(json_object_get(targets, "targets"), i, t) {
+        if (strcmp(jstr(t, "code"), "KH2022.I2.07")) continue;
+        seen = true;
+        assert_true(json_is_true(json_object_get(t, "computed")));
+        assert_true(json_is_null(json_object_get(t, "actual")));
+    }
+    assert_true(seen);
+    json_decref(targets);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -302,6 +331,7 @@ int main(void)
         cmocka_unit_test(test_one_apology_before_the_due_date),
         cmocka_unit_test(test_back_office_only_and_views_logged),
         cmocka_unit_test(test_pages),
+        cmocka_unit_test(test_stats_and_target),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -9,6 +9,7 @@
 #include <string.h>
 #include "core/calendar.h"
 #include "core/onestop/dossier.h"
+#include "core/onestop/dossier_stats.h"
 #include "core/onestop/procedure.h"
 
 static void test_transitions(void **s)
@@ -135,11 +136,46 @@ static void test_procedure_budgets(void **s)
     assert_int_equal(mode, DL_START_SAME_DAY);
 }
 
+static void test_stats(void **s)
+{
+    (void)s;
+    const int64_t D = 1440, from = 100 * D, to = 200 * D, now = 300 * D;
+    dossier_stats st = {0};
+    dossier_facts early = {110 * D, 120 * D, 120 * D, 115 * D, 0, 0, false, true, false, false};
+    dossier_facts same_day = {110 * D, 120 * D + 1020, 120 * D + 1020, 120 * D + 60, 0, 1, true, false, false, false};   /* due 17:00, done 01:00 */
+    dossier_facts late = {110 * D, 120 * D, 120 * D, 125 * D, 0, 0, false, false, false, false};
+    dossier_facts paused = {110 * D, 120 * D, 126 * D, 125 * D, 6 * D, 1, false, false, false, false};   /* on time after its pause */
+    dossier_facts twice = {110 * D, 120 * D, 120 * D, 112 * D, 0, 2, false, false, false, false};      /* two requests: late */
+    dossier_facts carried = {90 * D, 95 * D, 95 * D, -1, 0, 0, false, false, false, false};            /* open, overdue */
+    dossier_facts before = {80 * D, 85 * D, 85 * D, 90 * D, 0, 0, false, false, false, false};         /* done before: not counted */
+    dossier_facts refused = {110 * D, 120 * D, 120 * D, 110 * D, 0, 0, false, false, false, true};
+    dossier_facts withdrawn = {110 * D, 120 * D, 120 * D, 111 * D, 0, 0, true, false, true, false};
+    const dossier_facts *all[] = {&early, &same_day, &late, &paused, &twice, &carried, &before, &refused, &withdrawn};
+    for (size_t i = 0; i < sizeof all / sizeof all[0]; i++) dossier_stats_add(&st, all[i], from, to, now);
+    assert_int_equal(st.received, 6);
+    assert_int_equal(st.carried_over, 1);
+    assert_int_equal(st.finished, 5);
+    assert_int_equal(st.early, 2);          /* early, paused (ends day 119 once its pause is left out) */
+    assert_int_equal(st.on_time, 1);        /* same_day */
+    assert_int_equal(st.late, 2);           /* late, twice */
+    assert_int_equal(st.open_overdue, 1);
+    assert_int_equal(st.withdrawn, 1);
+    assert_int_equal(st.returned, 1);
+    assert_int_equal(st.online, 2);
+    assert_int_equal(st.with_supplement, 3);
+    double rate;
+    assert_true(dossier_stats_on_time_rate(&st, &rate));
+    assert_true(rate > 59.9 && rate < 60.1);
+    dossier_stats none = {0};
+    assert_false(dossier_stats_on_time_rate(&none, &rate));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_transitions), cmocka_unit_test(test_roles), cmocka_unit_test(test_codes),
         cmocka_unit_test(test_on_time_rule), cmocka_unit_test(test_times), cmocka_unit_test(test_procedure_budgets),
+        cmocka_unit_test(test_stats),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
