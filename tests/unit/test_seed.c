@@ -136,7 +136,7 @@ static void test_counts(void **state)
     assert_int_equal(count_tasks(d, "KH2026_2030"), KH2026_TASKS);
     assert_int_equal(store_unit_count(d), 45);
     assert_int_equal(q_int(d, "SELECT COUNT(*) FROM targets t JOIN plans p ON p.id = t.plan_id WHERE p.code = ?", "KH2022"), 11);
-    assert_int_equal(q_int(d, "SELECT COUNT(*) FROM targets t JOIN plans p ON p.id = t.plan_id WHERE p.code = ?", "KH2026_2030"), 19);
+    assert_int_equal(q_int(d, "SELECT COUNT(*) FROM targets t JOIN plans p ON p.id = t.plan_id WHERE p.code = ?", "KH2026_2030"), 20);   /* + §II.2.b, once-only */
     assert_int_equal(q_int(d, "SELECT COUNT(*) FROM task_search", NULL), KH2022_TASKS + KH2026_TASKS);
     assert_int_equal(q_int(d, "SELECT COUNT(*) FROM audit WHERE action = 'import'", NULL), 2);
     /* areas in file order */
