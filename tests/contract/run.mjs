@@ -7,16 +7,14 @@
 // (Every JSON response of the HTTP tests is validated against the same
 // document by tests/support/contract.c and validate.mjs.)
 // Prints the document's counts and "contract: N passed, M failed".
-import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
-import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
+import { spawnSync } from 'node:child_process';
+import { writeFileSync, mkdirSync } from 'node:fs';
 import { join, resolve, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { demoDataDir, removeDataDir, freePort, startServer, stopServer } from '../browser/server.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const tests = resolve(here, '..');
-const BIN = process.env.CCHC_BIN || resolve(here, '../../build/cchc');
 const bin = (name) => join(tests, 'node_modules', '.bin', name);
 
 let passed = 0;
@@ -27,38 +25,18 @@ function check(name, ok, detail = '') {
   return ok;
 }
 
-function freePort() {
-  return new Promise((res, rej) => {
-    const s = createServer();
-    s.once('error', rej);
-    s.listen(0, '127.0.0.1', () => { const { port } = s.address(); s.close(() => res(port)); });
-  });
-}
-
-function startServer(dataDir, port) {
-  return new Promise((res, rej) => {
-    const proc = spawn(BIN, ['serve', '--data', dataDir, '--listen', `127.0.0.1:${port}`], { stdio: ['ignore', 'pipe', 'pipe'] });
-    let out = '';
-    const timer = setTimeout(() => rej(new Error(`server did not start\n${out}`)), 20000);
-    proc.stdout.on('data', (d) => { out += d; if (out.includes('serving')) { clearTimeout(timer); res(proc); } });
-    proc.stderr.on('data', (d) => { out += d; });
-    proc.once('exit', (code) => { clearTimeout(timer); rej(new Error(`server exited (${code})\n${out}`)); });
-  });
-}
-
 function run(cmd, args, opts = {}) {
   const r = spawnSync(cmd, args, { encoding: 'utf8', cwd: tests, ...opts });
   return { status: r.status, stdout: r.stdout || '', out: (r.stdout || '') + (r.stderr || '') };
 }
 
 async function main() {
-  const dir = mkdtempSync(join(tmpdir(), 'cchc-contract-'));
+  const { dir, init, accounts } = demoDataDir('cchc-contract-');
   let server = null;
   try {
-    const init = spawnSync(BIN, ['init', '--data', join(dir, 'data'), '--demo'], { encoding: 'utf8' });
     if (!check('cchc init --demo', init.status === 0, init.stderr)) return;
     const port = await freePort();
-    server = await startServer(join(dir, 'data'), port);
+    server = await startServer(dir, port);
     const base = `http://127.0.0.1:${port}`;
     const res = await fetch(`${base}/api/v1/openapi.json`);
     const text = await res.text();
@@ -87,7 +65,6 @@ async function main() {
     const outDir = join(dir, 'js');
     const emit = run(bin('tsc'), ['-p', join(here, 'tsconfig.json'), '--outDir', outDir]);
     if (!check('tsc compiles client.ts', emit.status === 0, emit.out)) return;
-    const accounts = readFileSync(join(dir, 'data', 'demo-accounts.txt'), 'utf8').split('\n').map((l) => l.split('\t'));
     const thanhtra = accounts.find((a) => a[0] === 'thanhtra');
     const motcua = accounts.find((a) => a[0] === 'motcua');
     writeFileSync(join(outDir, 'package.json'), '{"type":"module"}');
@@ -98,8 +75,8 @@ async function main() {
     check('the typed client receives a dossier and looks it up by its code', client.status === 0 && client.out.includes('received dossier'), client.out);
     if (client.status === 0) console.log('  ' + client.out.trim());
   } finally {
-    if (server) { server.kill('SIGTERM'); await new Promise((r) => server.once('exit', r)); }
-    rmSync(dir, { recursive: true, force: true });
+    await stopServer(server);
+    removeDataDir(dir);
   }
 }
 

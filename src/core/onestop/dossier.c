@@ -161,3 +161,13 @@ const char *dossier_step_result(int64_t now, int64_t step_due, int64_t minutes_l
     if (now > step_due) return "late";
     return minutes_left * 4 >= budget_minutes ? "early" : "on_time";
 }
+
+const char *dossier_time_display(const char *iso, char *out)
+{
+    int64_t t;
+    int y, m, d;
+    if (!iso || !dossier_time_parse(iso, &t)) return "";
+    cal_ymd_from_jdn((int32_t)(t / 1440), &y, &m, &d);
+    snprintf(out, 24, "%02d/%02d/%04d %02d:%02d", d, m, y, (int)(t % 1440 / 60), (int)(t % 60));
+    return out;
+}

@@ -85,6 +85,10 @@ char *dossier_time_format(int64_t moment, char *out);
  * false on anything else. */
 bool dossier_time_parse(const char *s, int64_t *moment);
 
+/* "dd/mm/yyyy HH:MM" of an ISO time as dossier_time_parse reads it, into out
+ * (>= 24 bytes); "" when unreadable. Returns out or "". */
+const char *dossier_time_display(const char *iso, char *out);
+
 /* A step's result against its budget's due moment: "late" after it, "early"
  * with at least a quarter of the budget's working minutes left, else "on_time". */
 const char *dossier_step_result(int64_t now, int64_t step_due, int64_t minutes_left, int64_t budget_minutes);

@@ -14,16 +14,6 @@
 #include <stdio.h>
 #include <string.h>
 
-static const char *local_time(const char *iso, char out[24])
-{
-    int64_t t;
-    int y, m, d;
-    if (!iso || !dossier_time_parse(iso, &t)) return "";
-    cal_ymd_from_jdn((int32_t)(t / 1440), &y, &m, &d);
-    snprintf(out, 24, "%02d/%02d/%04d %02d:%02d", d, m, y, (int)(t % 1440 / 60), (int)(t % 60));
-    return out;
-}
-
 /* Loads the dossier of the path if the user may see it; else answers 404. */
 static bool load_visible(req *r, resp *w, dossier_row *x)
 {
@@ -42,11 +32,11 @@ static void summary(buf *b, const dossier_row *x, const procedure *p)
     html_printf(b, "<dl class=\"facts\"><dt>%s</dt><dd>%s (%s %d)</dd><dt>%s</dt><dd>%s</dd><dt>%s</dt><dd>%s</dd>"
                    "<dt>%s</dt><dd>%s</dd><dt>%s</dt><dd>%s</dd><dt>%s</dt><dd>%s %s</dd>",
                 _("Thủ tục"), x->procedure_name, _("phiên bản"), x->procedure_version, _("Trạng thái"),
-                dossier_state_label((dossier_state)dossier_state_parse(x->m.state)), _("Tiếp nhận"), local_time(x->received_at, rec),
-                _("Hạn trả kết quả"), local_time(x->m.due_at, due), _("Đơn vị đang giữ"), x->holder_unit_name ? x->holder_unit_name : "—",
+                dossier_state_label((dossier_state)dossier_state_parse(x->m.state)), _("Tiếp nhận"), dossier_time_display(x->received_at, rec),
+                _("Hạn trả kết quả"), dossier_time_display(x->m.due_at, due), _("Đơn vị đang giữ"), x->holder_unit_name ? x->holder_unit_name : "—",
                 _("Người nộp"), x->name, x->phone && *x->phone ? x->phone : "");
     if (x->m.paused_since) html_printf(b, "<dt>%s</dt><dd>%s</dd>", _("Thời hạn"), _("Tạm dừng, chờ người nộp bổ sung hồ sơ"));
-    if (x->m.apology_at) html_printf(b, "<dt>%s</dt><dd>%s</dd>", _("Xin lỗi, hẹn lại"), local_time(x->m.apology_due_at, due));
+    if (x->m.apology_at) html_printf(b, "<dt>%s</dt><dd>%s</dd>", _("Xin lỗi, hẹn lại"), dossier_time_display(x->m.apology_due_at, due));
     html_printf(b, "</dl><p class=\"muted\">%s: %d %s</p>", _("Thời hạn giải quyết theo quy định"), p->duration.value,
                 !strcmp(p->duration.unit, "working_hours") ? _("giờ làm việc") : !strcmp(p->duration.unit, "same_day") ? _("(trong ngày)")
                 : !strcmp(p->duration.unit, "days") ? _("ngày") : !strcmp(p->duration.unit, "months") ? _("tháng") : _("ngày làm việc"));
@@ -61,7 +51,7 @@ static void timeline(req *r, buf *b, const dossier_row *x)
     for (int i = 0; i < n; i++) {
         char at[24];
         int st = dossier_state_parse(ev[i].to_state);
-        html_printf(b, "<li><strong>%s</strong> — %s, %s", local_time(ev[i].at, at),
+        html_printf(b, "<li><strong>%s</strong> — %s, %s", dossier_time_display(ev[i].at, at),
                     dossier_state_label((dossier_state)(st < 0 ? 0 : st)), ev[i].username);
         if (ev[i].to_unit) html_printf(b, " → %s", ev[i].to_unit);
         if (ev[i].step_result)
@@ -169,7 +159,7 @@ void h_dossier_form01(req *r, resp *w)
     for (int i = 0; i < pd.p.ncomponents; i++) html_printf(b, "<li>%s (%d)</li>", pd.p.components[i].name, pd.p.components[i].quantity);
     html_printf(b, "</ol><p>%s: %s</p><p>%s: <strong>%s</strong></p><p>%s: %s</p>"
                    "<p><button type=\"button\" data-print hidden>%s</button></p>",
-                _("Thời gian tiếp nhận"), local_time(x.received_at, rec), _("Thời gian trả kết quả"), local_time(x.m.due_at, due),
+                _("Thời gian tiếp nhận"), dossier_time_display(x.received_at, rec), _("Thời gian trả kết quả"), dossier_time_display(x.m.due_at, due),
                 _("Vào Sổ theo dõi hồ sơ, quyển số"), x.code, _("In giấy hẹn"));
     page_end(r, w);
     procedure_doc_free(&pd);

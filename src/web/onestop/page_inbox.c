@@ -14,17 +14,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* "dd/mm/yyyy HH:MM" of an ISO local time with offset. */
-static const char *local_time(const char *iso, char out[24])
-{
-    int64_t t;
-    int y, m, d;
-    if (!iso || !dossier_time_parse(iso, &t)) return "";
-    cal_ymd_from_jdn((int32_t)(t / 1440), &y, &m, &d);
-    snprintf(out, 24, "%02d/%02d/%04d %02d:%02d", d, m, y, (int)(t % 1440 / 60), (int)(t % 60));
-    return out;
-}
-
 /* The urgency class and label of an open dossier: overdue, due today, paused, needs an apology. */
 static const char *urgency(const dossier_row *x, int64_t now, const char **label)
 {
@@ -64,7 +53,7 @@ static void inbox_table(req *r, buf *b, dossier_row *rows, int n)
                        "<td data-label=\"%s\">%s</td><td data-label=\"%s\">%s</td><td data-label=\"%s\">%s</td><td data-label=\"%s\">",
                     cls, _("Mã hồ sơ"), x->code, x->code, _("Thủ tục"), x->procedure_name, _("Người nộp"), x->name, _("Trạng thái"),
                     dossier_state_label((dossier_state)dossier_state_parse(x->m.state)), _("Hạn trả kết quả"),
-                    local_time(x->m.due_at, due), _("Cảnh báo"));
+                    dossier_time_display(x->m.due_at, due), _("Cảnh báo"));
         if (*cls) html_printf(b, "<span class=\"badge %s\">%s</span>", cls, label);
         html_lit(b, "</td></tr>");
     }
