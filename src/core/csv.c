@@ -1,5 +1,6 @@
 /* RFC 4180 CSV reader (see csv.h). */
 #include "core/csv.h"
+#include "core/buf.h"
 #include "core/i18n.h"
 #include <stdbool.h>
 #include <stdlib.h>
@@ -178,4 +179,19 @@ csv_status csv_next(csv_reader *r)
     if (r->error != CSV_OK) { r->nfields = 0; return CSV_ERROR; }
     for (int i = 0; i < r->nfields; i++) r->fields[i] = r->data + offsets[i];
     return CSV_RECORD;
+}
+
+void csv_put_field(buf *b, const char *s, bool last)
+{
+    const char *v = s ? s : "";
+    bool formula = *v && strchr("=+-@\t", *v);
+    bool quote = formula || strpbrk(v, ",\"\r\n") != NULL;
+    if (quote) buf_putc(b, '"');
+    if (formula) buf_putc(b, '\'');
+    for (const char *p = v; *p; p++) {
+        if (*p == '"') buf_putc(b, '"');
+        buf_putc(b, *p);
+    }
+    if (quote) buf_putc(b, '"');
+    buf_puts(b, last ? "\r\n" : ",");
 }

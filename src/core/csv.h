@@ -19,6 +19,8 @@
  *   csv_close(&r);
  * After an error the next call resumes at the following record, except after
  * an unterminated quote, which consumes the rest of the input. */
+#include <stdbool.h>
+#include "core/buf.h"
 #include <stddef.h>
 
 #define CSV_MAX_FIELD 8192
@@ -67,4 +69,10 @@ csv_status csv_next(csv_reader *r);
 void csv_close(csv_reader *r);
 /* A Vietnamese description of an error (translated; static storage). */
 const char *csv_error_text(csv_error e);
+
+/* Appends one field for a spreadsheet (RFC 4180: quoted when it holds a
+ * comma, a quote or a line break). A field starting with = + - @ or a tab gets
+ * a leading apostrophe, so a spreadsheet never runs it as a formula. NULL is
+ * an empty field. last ends the record with CRLF, else a comma follows. */
+void csv_put_field(buf *b, const char *s, bool last);
 #endif

@@ -88,6 +88,9 @@ void h_onestop_intake_post(req *r, resp *w);
 void h_dossier_view(req *r, resp *w);
 void h_dossier_event_post(req *r, resp *w);
 void h_dossier_form01(req *r, resp *w);
+/* onestop/page_register.c */
+void h_onestop_register(req *r, resp *w);
+void h_onestop_register_csv(req *r, resp *w);
 /* The contracts of the JSON operations, one beside each handler (src/web/api/). */
 extern const struct api_op OP_HEALTH, OP_OPENAPI, OP_CREATE_SESSION, OP_DELETE_SESSION, OP_LIST_PLANS, OP_GET_PLAN,
     OP_LIST_PLAN_TASKS, OP_GET_TASK, OP_POST_TASK_UPDATE, OP_LIST_UNITS, OP_LIST_TARGETS, OP_LIST_REPORT_PERIODS,

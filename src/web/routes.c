@@ -41,6 +41,8 @@ const route ROUTES[] = {
     {"GET",  "/onestop",                         h_onestop_inbox,         CAP_DOSSIER_READ,   H, NOCSRF,     BODY_DEFAULT, "One-stop inbox: dossiers waiting", false, NULL, false},
     {"GET",  "/onestop/intake",                  h_onestop_intake_form,   CAP_DOSSIER_INTAKE, H, NOCSRF,     BODY_DEFAULT, "Counter intake form", false, NULL, false},
     {"POST", "/onestop/intake",                  h_onestop_intake_post,   CAP_DOSSIER_INTAKE, H, CSRF,       BODY_DEFAULT, "Receive a dossier at the counter", false, NULL, false},
+    {"GET",  "/onestop/register",                h_onestop_register,      CAP_DOSSIER_READ,   H, NOCSRF,     BODY_DEFAULT, "The dossier register (form 06/07), printable", false, NULL, false},
+    {"GET",  "/onestop/register.csv",            h_onestop_register_csv,  CAP_DOSSIER_READ,   H, NOCSRF,     BODY_DEFAULT, "The dossier register as CSV for Excel", false, NULL, false},
     {"GET",  "/dossiers/{code}",                 h_dossier_view,          CAP_DOSSIER_READ,   H, NOCSRF,     BODY_DEFAULT, "A dossier: facts, actions, timeline", false, NULL, true},
     {"POST", "/dossiers/{code}/events",          h_dossier_event_post,    CAP_DOSSIER_ACT,    H, CSRF,       BODY_DEFAULT, "Apply an event to a dossier", false, NULL, false},
     {"GET",  "/dossiers/{code}/forms/01",        h_dossier_form01,        CAP_DOSSIER_READ,   H, NOCSRF,     BODY_DEFAULT, "Form 01: receipt and return date (print)", false, NULL, false},

@@ -24,6 +24,7 @@ const AXE_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'];
 const NOT_PAGES = {
   '/static/{name}': 'bundled CSS and JS files',
   '/files/{sha}': 'evidence downloads (attachments, not HTML)',
+  '/onestop/register.csv': 'the dossier register as a CSV download for Excel (not HTML)',
 };
 const PER_PATTERN = 2;           // URLs checked per route pattern and role
 const MAX_TABS = 400;            // Tab presses per page at most

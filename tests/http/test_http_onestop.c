@@ -291,6 +291,17 @@ static void test_pages(void **state)
     r = c_get(SPECIALIST, "/onestop");
     assert_true(r_has(r, code));
     assert_int_equal(c_get(VIEWER, "/onestop")->status, 403);
+    /* The register lists it, printable and as CSV for Excel (BOM, formulas defused). */
+    r = c_get(ONESTOP, "/onestop/register");
+    assert_int_equal(r->status, 200);
+    assert_true(r_has(r, code));
+    assert_true(r_has(r, "Lê Thị Cúc"));
+    r = c_get(ONESTOP, "/onestop/register.csv");
+    assert_int_equal(r->status, 200);
+    assert_non_null(strstr(r_header(r, "Content-Type"), "text/csv"));
+    assert_int_equal(memcmp(r->body, "\xEF\xBB\xBFTT,Mã hồ sơ,", strlen("\xEF\xBB\xBFTT,Mã hồ sơ,")), 0);
+    assert_true(r_has(r, code));
+    assert_int_equal(c_get(ONESTOP, "/onestop/register?from=31/02/2026")->status, 400);
 }
 
 /* The statistics and the plan's one-stop target come from the dossiers. */

@@ -254,6 +254,19 @@ static void test_comment_lines(void **state)
     csv_close(&r);
 }
 
+static void test_put_field(void **state)
+{
+    (void)state;
+    buf b = {0};
+    csv_put_field(&b, "a", false);
+    csv_put_field(&b, "b,c", false);
+    csv_put_field(&b, "say \"hi\"", false);
+    csv_put_field(&b, "=HYPERLINK(\"x\")", false);
+    csv_put_field(&b, NULL, true);
+    assert_string_equal(buf_str(&b), "a,\"b,c\",\"say \"\"hi\"\"\",\"'=HYPERLINK(\"\"x\"\")\",\r\n");
+    buf_free(&b);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -273,6 +286,7 @@ int main(void)
         cmocka_unit_test(test_quote_inside_unquoted_field),
         cmocka_unit_test(test_nul_byte_is_an_error),
         cmocka_unit_test(test_error_line_inside_multiline_record),
+        cmocka_unit_test(test_put_field),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -74,6 +74,7 @@ void h_onestop_inbox(req *r, resp *w)
                 all ? _("Tất cả hồ sơ chưa xong, hạn gần nhất trước.") : _("Hồ sơ đơn vị bạn đang giữ, hạn gần nhất trước."));
     if (role_has(r->user.role, CAP_DOSSIER_INTAKE))
         html_printf(b, "<p><a class=\"button\" href=\"/onestop/intake\">%s</a></p>", _("Tiếp nhận hồ sơ tại quầy"));
+    html_printf(b, "<p><a href=\"/onestop/register\">%s</a></p>", _("Sổ theo dõi hồ sơ"));
     inbox_table(r, b, rows, n);
     page_end(r, w);
     dossier_rows_free(rows, n);
