@@ -81,13 +81,13 @@ void h_api_dossier(req *r, resp *w);
 void h_api_dossier_create(req *r, resp *w);
 void h_api_dossier_event(req *r, resp *w);
 void h_api_dossier_stats(req *r, resp *w);
-/* onestop/page_inbox.c, onestop/page_dossier.c: the one-stop back office's pages */
+/* onestop/page_inbox.c, page_dossier.c, page_forms.c: the one-stop back office's pages */
 void h_onestop_inbox(req *r, resp *w);
 void h_onestop_intake_form(req *r, resp *w);
 void h_onestop_intake_post(req *r, resp *w);
 void h_dossier_view(req *r, resp *w);
 void h_dossier_event_post(req *r, resp *w);
-void h_dossier_form01(req *r, resp *w);
+void h_dossier_form(req *r, resp *w);
 /* onestop/page_register.c */
 void h_onestop_register(req *r, resp *w);
 void h_onestop_register_csv(req *r, resp *w);

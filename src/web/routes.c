@@ -45,7 +45,7 @@ const route ROUTES[] = {
     {"GET",  "/onestop/register.csv",            h_onestop_register_csv,  CAP_DOSSIER_READ,   H, NOCSRF,     BODY_DEFAULT, "The dossier register as CSV for Excel", false, NULL, false},
     {"GET",  "/dossiers/{code}",                 h_dossier_view,          CAP_DOSSIER_READ,   H, NOCSRF,     BODY_DEFAULT, "A dossier: facts, actions, timeline", false, NULL, true},
     {"POST", "/dossiers/{code}/events",          h_dossier_event_post,    CAP_DOSSIER_ACT,    H, CSRF,       BODY_DEFAULT, "Apply an event to a dossier", false, NULL, false},
-    {"GET",  "/dossiers/{code}/forms/01",        h_dossier_form01,        CAP_DOSSIER_READ,   H, NOCSRF,     BODY_DEFAULT, "Form 01: receipt and return date (print)", false, NULL, false},
+    {"GET",  "/dossiers/{code}/forms/{no}",      h_dossier_form,          CAP_DOSSIER_READ,   H, NOCSRF,     BODY_DEFAULT, "A form of the dossier's legal regime (print)", false, NULL, false},
     {"GET",  "/admin",                           h_admin_home,            CAP_ADMIN,          H, NOCSRF,     BODY_DEFAULT, "Administration", false, NULL, false},
     {"GET",  "/admin/units",                     h_admin_units,           CAP_ADMIN,          H, NOCSRF,     BODY_DEFAULT, "Unit tree", false, NULL, false},
     {"POST", "/admin/units",                     h_admin_unit_add,        CAP_ADMIN,          H, CSRF,       BODY_DEFAULT, "Add a unit", false, NULL, false},

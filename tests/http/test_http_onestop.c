@@ -182,6 +182,20 @@ static void test_lifecycle(void **state)
     char due_before[40];
     snprintf(due_before, sizeof due_before, "%s", jstr(d, "due_at"));
     json_decref(d);
+    /* Form 02 carries what to supplement; the regime of a dossier received now is 2025's, whose 05 is the stop notice. */
+    char form[160];
+    snprintf(form, sizeof form, "/dossiers/%s/forms/02", code);
+    const response *fr = c_get(SPECIALIST, form);
+    assert_int_equal(fr->status, 200);
+    assert_true(r_has(fr, "Bổ sung bản sao giấy khai sinh"));
+    snprintf(form, sizeof form, "/dossiers/%s/forms/05", code);
+    assert_int_equal(c_get(SPECIALIST, form)->status, 404);      /* not stopped */
+    snprintf(form, sizeof form, "/dossiers/%s/forms/06", code);
+    fr = c_get(SPECIALIST, form);
+    assert_int_equal(fr->status, 200);                            /* the control sheet */
+    assert_true(r_has(fr, "Phiếu kiểm soát quá trình giải quyết hồ sơ"));
+    snprintf(form, sizeof form, "/dossiers/%s/forms/99", code);
+    assert_int_equal(c_get(SPECIALIST, form)->status, 404);
     db_test_advance_clock(100 * 60);              /* the applicant takes 100 minutes (sessions idle out at 120) */
     d = event(ONESTOP, code, "{\"event\":\"supplement_received\"}", CSRF_ONESTOP, 200);
     assert_false(json_is_true(json_object_get(d, "paused")));
@@ -223,6 +237,12 @@ static void test_one_apology_before_the_due_date(void **state)
     assert_non_null(json_object_get(d, "apology"));
     assert_int_equal(strncmp(jstr(d, "due_at"), "2099-12-31", 10), 0);
     json_decref(d);
+    char form[160];
+    snprintf(form, sizeof form, "/dossiers/%s/forms/04", code);
+    const response *fr = c_get(SPECIALIST, form);
+    assert_int_equal(fr->status, 200);
+    assert_true(r_has(fr, "Chờ xác minh"));
+    assert_true(r_has(fr, "31/12/2099"));
     e = event(SPECIALIST, code, "{\"event\":\"apologise\",\"reason\":\"Lần nữa\",\"new_due_on\":\"2100-01-31\"}", CSRF_SPECIALIST, 409);
     assert_string_equal(jstr(json_object_get(e, "error"), "code"), "invalid_transition");
     json_decref(e);
@@ -268,7 +288,7 @@ static void test_pages(void **state)
     snprintf(code, sizeof code, "%.*s", (int)(strstr(receipt, "/forms/01") - (receipt + strlen("/dossiers/"))), receipt + strlen("/dossiers/"));
     r = c_get(ONESTOP, receipt);
     assert_int_equal(r->status, 200);
-    assert_true(r_has(r, "GIẤY TIẾP NHẬN HỒ SƠ VÀ HẸN TRẢ KẾT QUẢ"));
+    assert_true(r_has(r, "Giấy tiếp nhận hồ sơ và hẹn trả kết quả"));
     assert_true(r_has(r, code));
     assert_true(r_has(r, "Lê Thị Cúc"));
     r = c_get(ONESTOP, "/onestop");

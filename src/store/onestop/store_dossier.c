@@ -32,6 +32,17 @@ bool store_legal_regime_on(db *d, const char *day, char *id, size_t n)
     return true;
 }
 
+bool store_legal_regime_forms(db *d, const char *regime, char **forms)
+{
+    db_stmt *s = db_prepare(d, "SELECT forms FROM legal_regimes WHERE id = ?");
+    if (!s) return false;
+    db_bind_text(s, 1, regime);
+    if (db_step(s) != DB_ROW) return false;
+    *forms = strdup(db_col_text(s, 0));
+    db_step(s);
+    return *forms != NULL;
+}
+
 /* The next sequence number of agency on day (YYMMDD), or -1. */
 static int next_seq(db *d, const char *agency, const char *yymmdd)
 {

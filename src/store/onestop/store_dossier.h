@@ -90,6 +90,8 @@ int store_dossier_find(db *d, const dossier_filter *f, dossier_row **out, int *n
 int store_dossier_viewed(db *d, int64_t dossier_id, int64_t user_id);
 /* The legal regime in force on day (YYYY-MM-DD) into id (>= 32 bytes); false if none. */
 bool store_legal_regime_on(db *d, const char *day, char *id, size_t n);
+/* The form list (JSON) of a legal regime into *forms (caller frees); false if unknown. */
+bool store_legal_regime_forms(db *d, const char *regime, char **forms);
 void dossier_row_free(dossier_row *r);
 void dossier_rows_free(dossier_row *r, int n);
 void dossier_events_free(dossier_event_row *e, int n);

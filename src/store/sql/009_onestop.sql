@@ -43,13 +43,13 @@ CREATE TABLE legal_regimes (
     name          TEXT NOT NULL,
     valid_from    TEXT NOT NULL,
     valid_to      TEXT,                          -- inclusive; NULL: still in force
-    forms         TEXT NOT NULL                  -- JSON: [{"no": "01", "title": "..."}]
+    forms         TEXT NOT NULL                  -- JSON: [{"no": "01", "title": "...", "kind": "receipt"}]
 );
 INSERT INTO legal_regimes (id, name, valid_from, valid_to, forms) VALUES
     ('nd61_2018', 'Nghị định 61/2018/NĐ-CP, Thông tư 01/2018/TT-VPCP', '2018-08-21', '2025-06-30',
-     '[{"no":"01","title":"Giấy tiếp nhận hồ sơ và hẹn trả kết quả"},{"no":"02","title":"Phiếu yêu cầu bổ sung, hoàn thiện hồ sơ"},{"no":"03","title":"Phiếu từ chối tiếp nhận giải quyết hồ sơ"},{"no":"04","title":"Phiếu xin lỗi và hẹn lại ngày trả kết quả"},{"no":"05","title":"Phiếu kiểm soát quá trình giải quyết hồ sơ"},{"no":"06","title":"Sổ theo dõi hồ sơ"}]'),
+     '[{"no":"01","title":"Giấy tiếp nhận hồ sơ và hẹn trả kết quả","kind":"receipt"},{"no":"02","title":"Phiếu yêu cầu bổ sung, hoàn thiện hồ sơ","kind":"supplement"},{"no":"03","title":"Phiếu từ chối tiếp nhận giải quyết hồ sơ","kind":"refusal"},{"no":"04","title":"Phiếu xin lỗi và hẹn lại ngày trả kết quả","kind":"apology"},{"no":"05","title":"Phiếu kiểm soát quá trình giải quyết hồ sơ","kind":"control"},{"no":"06","title":"Sổ theo dõi hồ sơ","kind":"register"}]'),
     ('nd118_2025', 'Nghị định 118/2025/NĐ-CP, Thông tư 03/2025/TT-VPCP', '2025-07-01', NULL,
-     '[{"no":"01","title":"Giấy tiếp nhận hồ sơ và hẹn trả kết quả"},{"no":"02","title":"Phiếu yêu cầu bổ sung, hoàn thiện hồ sơ"},{"no":"03","title":"Phiếu từ chối tiếp nhận giải quyết hồ sơ"},{"no":"04","title":"Văn bản xin lỗi và đề nghị gia hạn thời gian giải quyết"},{"no":"05","title":"Thông báo dừng giải quyết hồ sơ"},{"no":"06","title":"Phiếu kiểm soát quá trình giải quyết hồ sơ"},{"no":"07","title":"Sổ theo dõi hồ sơ"}]');
+     '[{"no":"01","title":"Giấy tiếp nhận hồ sơ và hẹn trả kết quả","kind":"receipt"},{"no":"02","title":"Phiếu yêu cầu bổ sung, hoàn thiện hồ sơ","kind":"supplement"},{"no":"03","title":"Phiếu từ chối tiếp nhận giải quyết hồ sơ","kind":"refusal"},{"no":"04","title":"Văn bản xin lỗi và đề nghị gia hạn thời gian giải quyết","kind":"apology"},{"no":"05","title":"Thông báo dừng giải quyết hồ sơ","kind":"stop"},{"no":"06","title":"Phiếu kiểm soát quá trình giải quyết hồ sơ","kind":"control"},{"no":"07","title":"Sổ theo dõi hồ sơ","kind":"register"}]');
 
 -- The last sequence number given per agency code and reception day: codes are
 -- allocated in the dossier's own write transaction, never reused.

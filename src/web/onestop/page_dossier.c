@@ -1,7 +1,7 @@
 /* A dossier's page (/dossiers/{code}): applicant, components, the due date
  * with its explanation, the timeline, and the actions the signed-in role may
  * take in the dossier's state; its form posts (POST /dossiers/{code}/events,
- * the same dossier_event_run as the API); and the printable receipt (form 01). */
+ * the same dossier_event_run as the API). The forms are page_forms.c. */
 #include "web/handlers.h"
 #include "web/html.h"
 #include "web/api/api_dossier_event.h"
@@ -11,7 +11,9 @@
 #include "core/i18n.h"
 #include "core/onestop/dossier.h"
 #include "store/onestop/store_dossier.h"
+#include <jansson.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 /* Loads the dossier of the path if the user may see it; else answers 404. */
@@ -100,6 +102,34 @@ static void actions(req *r, buf *b, const dossier_row *x)
     if (!shown) html_printf(b, "<p class=\"muted\">%s</p>", _("Không có thao tác nào cho vai trò của bạn ở trạng thái này."));
 }
 
+/* True when the dossier has what the form of kind tells (page_forms.c answers 404 otherwise). */
+static bool form_available(const dossier_row *x, const char *kind)
+{
+    if (!strcmp(kind, "supplement")) return x->m.supplement_requests > 0;
+    if (!strcmp(kind, "refusal")) return !strcmp(x->m.state, "refused");
+    if (!strcmp(kind, "stop")) return !strcmp(x->m.state, "stopped");
+    if (!strcmp(kind, "apology")) return x->m.apology_at != NULL;
+    return true;
+}
+
+/* Links to the forms of the dossier's legal regime that the dossier has. */
+static void forms_links(req *r, buf *b, const dossier_row *x)
+{
+    char *forms = NULL;
+    if (!store_legal_regime_forms(r->db, x->regime, &forms)) return;
+    json_t *list = json_loads(forms, 0, NULL), *item;
+    free(forms);
+    size_t i;
+    html_printf(b, "<h2>%s</h2><ul class=\"forms\">", _("Biểu mẫu"));
+    json_array_foreach(list, i, item) {
+        const char *no = json_string_value(json_object_get(item, "no")), *title = json_string_value(json_object_get(item, "title"));
+        const char *kind = json_string_value(json_object_get(item, "kind"));
+        if (no && title && kind && form_available(x, kind)) html_printf(b, "<li><a href=\"/dossiers/%U/forms/%U\">%s %s: %s</a></li>", x->code, no, _("Mẫu"), no, title);
+    }
+    html_lit(b, "</ul>");
+    json_decref(list);
+}
+
 void h_dossier_view(req *r, resp *w)
 {
     dossier_row x;
@@ -115,7 +145,7 @@ void h_dossier_view(req *r, resp *w)
     html_printf(b, "<h1>%s %s</h1>", _("Hồ sơ"), x.code);
     if (req_query(r, "ok")) html_printf(b, "<p class=\"ok-msg\" role=\"status\">%s</p>", _("Đã ghi."));
     summary(b, &x, &pd.p);
-    html_printf(b, "<p><a href=\"/dossiers/%U/forms/01\">%s</a></p>", x.code, _("Giấy tiếp nhận hồ sơ và hẹn trả kết quả (mẫu 01)"));
+    forms_links(r, b, &x);
     actions(r, b, &x);
     timeline(r, b, &x);
     page_end(r, w);
@@ -133,35 +163,4 @@ void h_dossier_event_post(req *r, resp *w)
     if (!load_visible(r, w, &x)) return;
     dossier_row_free(&x);
     dossier_event_run(r, w, r->params[0], &in, true);
-}
-
-/* Form 01: Giấy tiếp nhận hồ sơ và hẹn trả kết quả, printable on A4. */
-void h_dossier_form01(req *r, resp *w)
-{
-    dossier_row x;
-    if (!load_visible(r, w, &x)) return;
-    procedure_doc pd;
-    if (!procedure_doc_load(r->db, x.procedure_version_id, &pd)) {
-        dossier_row_free(&x);
-        resp_error(r, w, 500, "internal", _("Lỗi đọc dữ liệu."), NULL);
-        return;
-    }
-    buf *b = &w->body;
-    char rec[24], due[24];
-    page_begin(r, w, _("Giấy tiếp nhận hồ sơ và hẹn trả kết quả"));
-    html_printf(b, "<div class=\"official-head\"><div><strong>%s</strong><br>%s</div><div><strong>%s</strong><br>%s</div></div>"
-                   "<h1 class=\"center\">%s</h1><p class=\"center\">%s: <strong>%s</strong></p>",
-                r->cfg->agency, _("BỘ PHẬN TIẾP NHẬN VÀ TRẢ KẾT QUẢ"), _("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"), _("Độc lập - Tự do - Hạnh phúc"),
-                _("GIẤY TIẾP NHẬN HỒ SƠ VÀ HẸN TRẢ KẾT QUẢ"), _("Mã hồ sơ"), x.code);
-    html_printf(b, "<p>%s: %s</p><p>%s: %s</p><p>%s: %s</p><p>%s: %s</p><h2>%s</h2><ol>",
-                _("Tiếp nhận hồ sơ của"), x.name, _("Địa chỉ"), x.address, _("Số điện thoại"), x.phone, _("Nội dung yêu cầu giải quyết"),
-                x.procedure_name, _("Thành phần hồ sơ"));
-    for (int i = 0; i < pd.p.ncomponents; i++) html_printf(b, "<li>%s (%d)</li>", pd.p.components[i].name, pd.p.components[i].quantity);
-    html_printf(b, "</ol><p>%s: %s</p><p>%s: <strong>%s</strong></p><p>%s: %s</p>"
-                   "<p><button type=\"button\" data-print hidden>%s</button></p>",
-                _("Thời gian tiếp nhận"), dossier_time_display(x.received_at, rec), _("Thời gian trả kết quả"), dossier_time_display(x.m.due_at, due),
-                _("Vào Sổ theo dõi hồ sơ, quyển số"), x.code, _("In giấy hẹn"));
-    page_end(r, w);
-    procedure_doc_free(&pd);
-    dossier_row_free(&x);
 }

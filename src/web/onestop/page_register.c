@@ -102,7 +102,7 @@ void h_onestop_register(req *r, resp *w)
                    "maxlength=\"10\"></label><label>%s<input name=\"to\" value=\"%s\" maxlength=\"10\"></label><button type=\"submit\">%s</button></form>"
                    "<p class=\"no-print\"><a href=\"/onestop/register.csv?from=%U&amp;to=%U\" download>%s</a></p>",
                 _("Từ ngày"), f_vn, _("Đến ngày"), t_vn, _("Xem"), a.from, a.to, _("Tải về (CSV, mở bằng Excel)"));
-    html_printf(b, "<div class=\"table-wrap\"><table class=\"register\"><caption class=\"visually-hidden\">%s</caption><thead><tr>",
+    html_printf(b, "<div class=\"table-wrap\"><table class=\"responsive register\"><caption class=\"visually-hidden\">%s</caption><thead><tr>",
                 _("Sổ theo dõi hồ sơ"));
     for (int c = 0; c < 11; c++) html_printf(b, "<th scope=\"col\">%s</th>", _(HEADERS[c]));
     html_lit(b, "</tr></thead><tbody>");
@@ -111,7 +111,7 @@ void h_onestop_register(req *r, resp *w)
         column_text t;
         columns(&rows[i], i + 1, col, &t);
         html_lit(b, "<tr>");
-        for (int c = 0; c < 11; c++) html_printf(b, "<td>%s</td>", col[c]);
+        for (int c = 0; c < 11; c++) html_printf(b, "<td data-label=\"%s\">%s</td>", _(HEADERS[c]), col[c]);
         html_lit(b, "</tr>");
     }
     if (!n) html_printf(b, "<tr><td colspan=\"11\" class=\"muted\">%s</td></tr>", _("Không có hồ sơ trong khoảng này."));
