@@ -57,6 +57,10 @@ static void test_roles(void **s)
         assert_false(dossier_event_role_allowed((dossier_event)e, ROLE_UNIT));
         assert_false(dossier_event_role_allowed((dossier_event)e, ROLE_NONE));
     }
+    assert_true(dossier_role_sees_all(ROLE_LEADER));
+    assert_true(dossier_role_sees_all(ROLE_ONESTOP));
+    assert_false(dossier_role_sees_all(ROLE_SPECIALIST));
+    assert_false(dossier_role_sees_all(ROLE_HEAD));
     assert_true(role_has(ROLE_ONESTOP, CAP_DOSSIER_INTAKE));
     assert_false(role_has(ROLE_SPECIALIST, CAP_DOSSIER_INTAKE));
     assert_false(role_has(ROLE_VIEWER, CAP_DOSSIER_READ));

@@ -33,6 +33,11 @@ static int find(const char *const *ids, int n, const char *s)
 int dossier_state_parse(const char *s) { return find(STATE_IDS, DS__COUNT, s); }
 int dossier_event_parse(const char *s) { return find(EVENT_IDS, DE__COUNT, s); }
 
+bool dossier_role_sees_all(role r)
+{
+    return r == ROLE_ADMIN || r == ROLE_ONESTOP || r == ROLE_LEADER;
+}
+
 bool dossier_state_open(dossier_state s)
 {
     return s == DS_SUBMITTED || s == DS_RECEIVED || s == DS_PROCESSING || s == DS_SUPPLEMENT_REQUESTED ||

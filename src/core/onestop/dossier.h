@@ -51,6 +51,9 @@ int dossier_event_parse(const char *s);
 bool dossier_next_state(dossier_state s, dossier_event e, dossier_state *next);
 /* True when role r may send event e (admin: every event). */
 bool dossier_event_role_allowed(dossier_event e, role r);
+/* True when role r sees and handles every dossier (admin, one-stop officer,
+ * leader); the other back-office roles only those their unit holds. */
+bool dossier_role_sees_all(role r);
 /* True for the states in which the dossier is still being handled. */
 bool dossier_state_open(dossier_state s);
 /* The national portal's status code (TrangThaiHoSo 1–10) that the bundled

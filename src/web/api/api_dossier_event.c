@@ -159,7 +159,7 @@ static bool event_allowed(event_work *k, dossier_state *next)
 {
     if (!dossier_event_role_allowed(k->ev, k->r->user.role))
         return refuse(k, 403, "forbidden", _("Vai trò của bạn không thực hiện được thao tác này."), "event");
-    bool all = k->r->user.role == ROLE_ADMIN || k->r->user.role == ROLE_ONESTOP || k->r->user.role == ROLE_LEADER;
+    bool all = dossier_role_sees_all(k->r->user.role);
     if (!all && k->r->user.unit_id != k->x->holder_unit_id)
         return refuse(k, 403, "forbidden", _("Hồ sơ không do đơn vị của bạn đang giữ."), NULL);
     dossier_state st = (dossier_state)dossier_state_parse(k->x->m.state);

@@ -127,7 +127,7 @@ static int64_t now_moment(void) { return dossier_moment_of_unix(db_now()); }
 
 static bool sees_all_dossiers(const req *r)
 {
-    return r->user.role == ROLE_ADMIN || r->user.role == ROLE_ONESTOP || r->user.role == ROLE_LEADER;
+    return dossier_role_sees_all(r->user.role);
 }
 
 /* Object-level check: specialists and heads act on what their unit holds. */

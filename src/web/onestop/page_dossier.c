@@ -19,7 +19,7 @@
 /* Loads the dossier of the path if the user may see it; else answers 404. */
 static bool load_visible(req *r, resp *w, dossier_row *x)
 {
-    bool all = r->user.role == ROLE_ADMIN || r->user.role == ROLE_ONESTOP || r->user.role == ROLE_LEADER;
+    bool all = dossier_role_sees_all(r->user.role);
     if (store_dossier_get(r->db, r->params[0], x)) {
         if (all || (r->user.unit_id && r->user.unit_id == x->holder_unit_id)) return true;
         dossier_row_free(x);

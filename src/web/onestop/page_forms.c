@@ -175,7 +175,7 @@ static bool write_form(form_ctx *f, const char *kind)
 void h_dossier_form(req *r, resp *w)
 {
     dossier_row x;
-    bool all = r->user.role == ROLE_ADMIN || r->user.role == ROLE_ONESTOP || r->user.role == ROLE_LEADER;
+    bool all = dossier_role_sees_all(r->user.role);
     if (!store_dossier_get(r->db, r->params[0], &x)) { resp_error(r, w, 404, "not_found", _("Không tìm thấy hồ sơ."), NULL); return; }
     char kind[32], title[200];
     procedure_doc pd = {0};

@@ -63,7 +63,7 @@ static void inbox_table(req *r, buf *b, dossier_row *rows, int n)
 
 void h_onestop_inbox(req *r, resp *w)
 {
-    bool all = r->user.role == ROLE_ADMIN || r->user.role == ROLE_ONESTOP || r->user.role == ROLE_LEADER;
+    bool all = dossier_role_sees_all(r->user.role);
     dossier_filter f = {.open_only = true, .holder_unit_id = all ? 0 : (r->user.unit_id ? r->user.unit_id : -1)};
     dossier_row *rows;
     int n;

@@ -34,7 +34,7 @@ static bool parse_args(req *r, resp *w, register_args *a)
         return false;
     }
     a->unit_id = qu && *qu ? strtoll(qu, NULL, 10) : 0;
-    bool all = r->user.role == ROLE_ADMIN || r->user.role == ROLE_ONESTOP || r->user.role == ROLE_LEADER;
+    bool all = dossier_role_sees_all(r->user.role);
     if (!all) a->unit_id = r->user.unit_id ? r->user.unit_id : -1;   /* a division sees its own register */
     cal_format_iso(from, a->from);
     cal_format_iso(to, a->to);
