@@ -106,8 +106,15 @@ static void test_write_on_a_is_shown_by_b(void **state)
     client *reader = login_on(port_b, H_USER_TTRA, &csrf);
     int before = r_list_total(c_get(reader, "/my?status=done"));
     assert_true(before >= 0);
-    assert_int_equal(r_list_total(c_get(reader, "/my?status=done")), before);
-    assert_true(last_was_hit(reader));                       /* B serves it from its cache */
+    /* B serves it from its cache. On PostgreSQL the cache's generation is the
+     * cluster's snapshot, which any commit moves (this session's own activity
+     * stamp among them), so a read may miss once: one of three must hit. */
+    bool hit = false;
+    for (int i = 0; i < 3 && !hit; i++) {
+        assert_int_equal(r_list_total(c_get(reader, "/my?status=done")), before);
+        hit = last_was_hit(reader);
+    }
+    assert_true(hit);
     client *writer = login_on(port_a, H_USER_TTRA, &csrf);
     int64_t task = h_task_id(H, "KH2022", "9");
     char path[64];
