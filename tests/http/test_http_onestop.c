@@ -304,6 +304,15 @@ static void test_pages(void **state)
     r = c_post_form_csrf(ONESTOP, events, "event=transfer&note=Chuy%E1%BB%83n");
     assert_int_equal(r->status, 303);
     assert_int_equal(h_query_int(H, "SELECT COUNT(*) FROM dossiers WHERE code = ? AND state = 'processing' AND step = 2", code), 1);
+    char big[2100];
+    memset(big, 'a', 2050);
+    strcpy(big + 2050, "");
+    char *form_body = malloc(2200);
+    snprintf(form_body, 2200, "event=transfer&note=%s", big);
+    r = c_post_form_csrf(ONESTOP, events, form_body);       /* the form keeps the API's limits */
+    free(form_body);
+    assert_int_equal(r->status, 422);
+    assert_int_equal(h_query_int(H, "SELECT COUNT(*) FROM dossiers WHERE code = ? AND step = 2", code), 1);
     r = c_post_form_csrf(ONESTOP, events, "event=return");
     assert_int_equal(r->status, 409);                          /* an HTML error page naming the state */
     assert_true(r_has(r, "processing"));

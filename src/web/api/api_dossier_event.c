@@ -9,6 +9,7 @@
 #include "calendar_current.h"
 #include "core/i18n.h"
 #include "core/onestop/dossier.h"
+#include "core/plan_import.h"
 #include "store/store_unit.h"
 #include "store/store_user.h"
 #include <stdio.h>
@@ -206,6 +207,15 @@ void dossier_event_run(req *r, resp *w, const char *code, const event_request *i
     dossier_row x = {0};
     procedure_doc pd = {0};
     if (dossier_event_parse(in->event) < 0) { resp_error(r, w, 422, "invalid_value", _("Thao tác không hợp lệ."), "event"); return; }
+    /* the limits of DossierEventRequest, for the page's form too */
+    const struct { const char *v; size_t max; const char *field; } texts[] = {
+        {in->note, 2000, "note"}, {in->reason, 2000, "reason"}, {in->legal_basis, 500, "legal_basis"},
+        {in->approved_by, 64, "approved_by"}, {in->new_due_on, 10, "new_due_on"}};
+    for (size_t i = 0; i < sizeof texts / sizeof texts[0]; i++)
+        if (texts[i].v && (strlen(texts[i].v) > texts[i].max || !pi_valid_utf8_text(texts[i].v, strlen(texts[i].v)))) {
+            resp_error(r, w, 422, "too_long", _("Nội dung quá dài hoặc không phải văn bản hợp lệ."), texts[i].field);
+            return;
+        }
     if (!store_dossier_get(r->db, code, &x)) { resp_error(r, w, 404, "not_found", _("Không tìm thấy hồ sơ."), NULL); return; }
     if (!procedure_doc_load(r->db, x.procedure_version_id, &pd)) resp_error(r, w, 500, "internal", _("Không đọc được thủ tục."), NULL);
     else apply_event(r, w, in, &x, &pd.p, html);
@@ -215,10 +225,7 @@ void dossier_event_run(req *r, resp *w, const char *code, const event_request *i
 
 void h_api_dossier_event(req *r, resp *w)
 {
-    if (strncasecmp(r->content_type, "application/json", 16) != 0) {
-        resp_json_error(w, 415, "unsupported_content_type", _("Gửi application/json."), "Content-Type");
-        return;
-    }
+    if (!api_require_json(r, w)) return;
     event_request in = {0};
     json_t *doc = NULL;
     if (api_parse_body(&OP_POST_DOSSIER_EVENT, r, w, &doc, &in)) dossier_event_run(r, w, r->params[0], &in, false);

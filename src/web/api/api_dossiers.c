@@ -10,6 +10,7 @@
 #include "config.h"
 #include "core/i18n.h"
 #include "core/onestop/dossier.h"
+#include "core/plan_import.h"
 #include "store/onestop/store_procedure.h"
 #include "store/store_unit.h"
 #include "store/store_user.h"
@@ -145,18 +146,24 @@ static bool id_number_valid(const char *s)
     return true;
 }
 
-static bool require_json(req *r, resp *w)
-{
-    if (strncasecmp(r->content_type, "application/json", 16) == 0) return true;
-    resp_json_error(w, 415, "unsupported_content_type", _("Gửi application/json."), "Content-Type");
-    return false;
-}
-
 /* ---- intake ------------------------------------------------------------------------ */
 
 /* Checks the intake against the procedure; false with w filled. */
+/* A text longer than max bytes, or not valid UTF-8 without control characters: answers 422 naming field. */
+static bool text_refused(req *r, resp *w, const char *v, size_t max, const char *field)
+{
+    if (!v || (strlen(v) <= max && pi_valid_utf8_text(v, strlen(v)))) return false;
+    resp_error(r, w, 422, strlen(v) > max ? "too_long" : "invalid_text", _("Nội dung quá dài hoặc không phải văn bản hợp lệ."), field);
+    return true;
+}
+
 static bool intake_valid(req *r, resp *w, const intake_request *in, const procedure *p, int64_t *received)
 {
+    /* the same limits as the Applicant schema: the counter form does not pass through it */
+    if (text_refused(r, w, in->applicant.name, 200, "applicant.name") || text_refused(r, w, in->applicant.phone, 20, "applicant.phone") ||
+        text_refused(r, w, in->applicant.email, 200, "applicant.email") ||
+        text_refused(r, w, in->applicant.address, 500, "applicant.address") || text_refused(r, w, in->note, 2000, "note"))
+        return false;
     if (!id_number_valid(in->applicant.id_number)) {
         resp_error(r, w, 422, "invalid_value", _("Số định danh (CCCD) phải gồm 12 chữ số."), "applicant.id_number");
         return false;
@@ -237,7 +244,7 @@ void dossier_intake_run(req *r, resp *w, const intake_request *in, bool html)
 
 void h_api_dossier_create(req *r, resp *w)
 {
-    if (!require_json(r, w)) return;
+    if (!api_require_json(r, w)) return;
     intake_request in = {0};
     json_t *doc = NULL;
     if (api_parse_body(&OP_CREATE_DOSSIER, r, w, &doc, &in)) dossier_intake_run(r, w, &in, false);

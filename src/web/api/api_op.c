@@ -5,6 +5,7 @@
 #include "core/i18n.h"
 #include "core/number.h"
 #include <string.h>
+#include <strings.h>
 
 static bool param_fail(resp *w, const char *code, const char *message, const char *name)
 {
@@ -76,6 +77,13 @@ bool api_parse_body(const api_op *op, req *r, resp *w, json_t **doc, void *out)
         return false;
     }
     return true;
+}
+
+bool api_require_json(req *r, resp *w)
+{
+    if (strncasecmp(r->content_type, "application/json", 16) == 0) return true;
+    resp_json_error(w, 415, "unsupported_content_type", _("Gửi application/json."), "Content-Type");
+    return false;
 }
 
 void api_reply(resp *w, int status, const js_schema *s, const void *obj)

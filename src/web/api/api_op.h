@@ -41,6 +41,8 @@ bool api_check_params(const api_op *op, req *r, resp *w);
  * bad_json or 422 naming the field and returns false. *doc owns the strings
  * of out: the caller json_decref()s it in every case. */
 bool api_parse_body(const api_op *op, req *r, resp *w, json_t **doc, void *out);
+/* True when the body is application/json; else answers 415 naming Content-Type. */
+bool api_require_json(req *r, resp *w);
 /* Answers status with obj serialised by s. */
 void api_reply(resp *w, int status, const js_schema *s, const void *obj);
 #endif

@@ -128,10 +128,7 @@ static bool procedure_acceptable(req *r, resp *w, procedure *p)
 
 void h_api_procedure_put(req *r, resp *w)
 {
-    if (strncasecmp(r->content_type, "application/json", 16) != 0) {
-        resp_json_error(w, 415, "unsupported_content_type", _("Gửi application/json."), "Content-Type");
-        return;
-    }
+    if (!api_require_json(r, w)) return;
     procedure p = {0};
     json_t *doc = NULL;
     if (api_parse_body(&OP_PUT_PROCEDURE, r, w, &doc, &p) && procedure_acceptable(r, w, &p)) {
